@@ -1,0 +1,17 @@
+//! One module per subcommand: translate arguments, call the library, print.
+
+pub mod completion;
+pub mod env;
+pub mod version;
+
+use crate::cli::{Cli, Command};
+use crate::settings::Settings;
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Version(args) => version::run(&args),
+        Command::Env(args) => env::run(&args, &Settings::from_process(&cli.global)),
+        Command::Completion(args) => completion::run(&args),
+    }
+}
