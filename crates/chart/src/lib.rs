@@ -1,0 +1,1 @@
+//! Helm charts as helm v4.3.1 loads them, and the values a render sees.
