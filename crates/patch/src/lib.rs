@@ -1,0 +1,50 @@
+//! Kubernetes object patch and apply semantics, without I/O.
+//!
+//! This crate answers one question: given a stored object and a request, what
+//! object results? It covers every way the kube-apiserver changes an object:
+//!
+//! - [`json_patch`]: RFC 6902 (`application/json-patch+json`),
+//! - [`merge_patch`]: RFC 7386 (`application/merge-patch+json`) and the
+//!   three-way merge patch clients compute for custom resources,
+//! - [`strategic`]: strategic merge patch (`application/strategic-merge-patch+json`)
+//!   and the three-way patch `kubectl apply` and helm compute,
+//! - [`ssa`]: server-side apply (`application/apply-patch+yaml`) and the
+//!   `metadata.managedFields` bookkeeping of every write, using [`managed`]
+//!   field sets,
+//! - [`validate`]: strict field validation (`fieldValidation=Strict|Warn`).
+//!
+//! Merging is driven by a [`Schema`]: the built-in types of Kubernetes v1.36
+//! (generated from its OpenAPI document) plus custom resources added from
+//! their CRDs. It knows nothing of HTTP, storage or authentication.
+//!
+//! # Example
+//! ```
+//! use charthouse_patch::{Schema, merge_patch, strategic};
+//! use serde_json::json;
+//!
+//! let schema = Schema::builtin();
+//! let ty = schema.type_for("apps/v1", "Deployment").unwrap();
+//! let live = json!({"spec": {"template": {"spec": {"containers": [
+//!     {"name": "a", "image": "nginx"}, {"name": "b", "image": "busybox"}]}}}});
+//! let patch = json!({"spec": {"template": {"spec": {"containers": [
+//!     {"name": "b", "image": "busybox:2"}]}}}});
+//! let out = strategic::apply(&live, &patch, ty)?;
+//! assert_eq!(out["spec"]["template"]["spec"]["containers"][1]["image"], "busybox:2");
+//! assert_eq!(out["spec"]["template"]["spec"]["containers"][0]["image"], "nginx");
+//!
+//! let cm = merge_patch::apply(&json!({"data": {"a": "1"}}), &json!({"data": {"b": "2"}}))?;
+//! assert_eq!(cm, json!({"data": {"a": "1", "b": "2"}}));
+//! # Ok::<(), charthouse_patch::Error>(())
+//! ```
+
+mod error;
+mod gofmt;
+pub mod json_patch;
+pub mod merge_patch;
+mod schema;
+pub mod strategic;
+
+#[doc(inline)]
+pub use error::{Error, Result};
+#[doc(inline)]
+pub use schema::{ListType, PatchMeta, Schema, TypeRef};
