@@ -1,0 +1,1 @@
+//! Helm v4.3.1's rendering engine and the output of `helm template`.
