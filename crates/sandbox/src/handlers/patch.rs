@@ -1,0 +1,181 @@
+//! PATCH: JSON patch, JSON merge patch, strategic merge patch (built-in types only, as on
+//! a real server) and server-side apply, computed by the `charthouse-patch` crate. This is
+//! the only module that talks to it.
+
+use serde_json::Value;
+
+use super::write::{Part, apply_scale, check_type, commit_update, key_for, merge_update, scale_of};
+use super::{Request, Target};
+use crate::objects::as_served;
+use crate::server::{Reply, State};
+use crate::status::ApiError;
+use crate::util::meta_str;
+
+/// The patch types the API server accepts, by `Content-Type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PatchType {
+    Json,
+    Merge,
+    Strategic,
+    Apply,
+}
+
+fn patch_type(req: &Request, t: &Target) -> Result<PatchType, ApiError> {
+    let ct = req.content_type.split(';').next().unwrap_or("").trim();
+    let ty = match ct {
+        "application/json-patch+json" => PatchType::Json,
+        "application/merge-patch+json" => PatchType::Merge,
+        "application/strategic-merge-patch+json" => PatchType::Strategic,
+        "application/apply-patch+yaml" => PatchType::Apply,
+        _ => {
+            return Err(ApiError {
+                code: 415,
+                reason: "UnsupportedMediaType",
+                message: format!(
+                    "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml{}",
+                    if t.rt.custom.is_none() {
+                        ", application/strategic-merge-patch+json"
+                    } else {
+                        ""
+                    }
+                ),
+                details: None,
+            });
+        }
+    };
+    // Custom resources have no patch strategy metadata, so the API server refuses SMP.
+    if ty == PatchType::Strategic && t.rt.custom.is_some() {
+        return Err(ApiError {
+            code: 415,
+            reason: "UnsupportedMediaType",
+            message: "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml".into(),
+            details: None,
+        });
+    }
+    Ok(ty)
+}
+
+/// Maps the patch crate's errors to the codes the API server uses: undecodable patches are
+/// 400, patches that cannot be applied to this object are 422.
+fn patch_error(e: charthouse_patch::Error, t: &Target, name: &str) -> ApiError {
+    use charthouse_patch::Error as E;
+    match e {
+        E::DecodeJsonPatch { message, .. } => ApiError::bad_request(message),
+        E::MergePatch { .. } | E::StrategicPatch { .. } => ApiError::bad_request(e.to_string()),
+        other => ApiError {
+            code: 422,
+            reason: "Invalid",
+            message: other.to_string(),
+            details: Some(
+                serde_json::json!({"name": name, "group": t.rt.group, "kind": t.rt.kind}),
+            ),
+        },
+    }
+}
+
+/// Applies a JSON, merge or strategic patch to `current`.
+fn apply_patch(
+    state: &State,
+    ty: PatchType,
+    t: &Target,
+    name: &str,
+    current: &Value,
+    patch: &Value,
+) -> Result<Value, ApiError> {
+    match ty {
+        PatchType::Json => charthouse_patch::json_patch::apply(current, patch),
+        PatchType::Merge => charthouse_patch::merge_patch::apply(current, patch),
+        PatchType::Strategic => {
+            let schema = state.patch_schema.read().unwrap_or_else(|e| e.into_inner());
+            let tref = schema.type_or_deduced(&t.rt.api_version(), &t.rt.kind);
+            charthouse_patch::strategic::apply(current, patch, tref)
+        }
+        PatchType::Apply => {
+            return Err(ApiError {
+                code: 415,
+                reason: "UnsupportedMediaType",
+                message: "server-side apply (application/apply-patch+yaml) is not available in this sandbox build".into(),
+                details: None,
+            });
+        }
+    }
+    .map_err(|e| patch_error(e, t, name))
+}
+
+/// PATCH on an object or its `status`.
+pub(crate) fn patch(state: &State, req: &Request, t: &Target) -> Result<Reply, ApiError> {
+    let ty = patch_type(req, t)?;
+    let body = req.json_body()?;
+    let dry = req.dry_run()?;
+    let name = t.name.clone().unwrap_or_default();
+    let key = key_for(t, &name);
+    let mut g = state.store.lock();
+    let Some(old) = g.get(&key) else {
+        return Err(ApiError::not_found(&t.rt.resource, &t.rt.group, &name));
+    };
+    let current = as_served(&old, &t.rt);
+    let patched = apply_patch(state, ty, t, &name, &current, &body)?;
+    check_type(&patched, t)?;
+    // A patch that names a resourceVersion is a precondition, like an update's.
+    if meta_str(&patched, "resourceVersion") != meta_str(&old, "resourceVersion") {
+        return Err(ApiError::modified(&t.rt.resource, &t.rt.group, &name));
+    }
+    if meta_str(&patched, "name") != Some(name.as_str()) {
+        return Err(ApiError::bad_request(format!(
+            "the name of the object ({}) does not match the name on the URL ({name})",
+            meta_str(&patched, "name").unwrap_or("")
+        )));
+    }
+    let new = merge_update(t, &old, patched, Part::of(t));
+    let out = commit_update(state, &mut g, t, &key, &old, new, dry)?;
+    Ok(Reply::json(200, &as_served(&out, &t.rt), req))
+}
+
+/// PATCH on `scale` (what `kubectl scale` sends): patch the `Scale` view, then store it.
+pub(crate) fn patch_scale(state: &State, req: &Request, t: &Target) -> Result<Reply, ApiError> {
+    let ty = patch_type(req, t)?;
+    let body = req.json_body()?;
+    let name = t.name.clone().unwrap_or_default();
+    let current = {
+        let g = state.store.lock();
+        let Some(old) = g.get(&key_for(t, &name)) else {
+            return Err(ApiError::not_found(&t.rt.resource, &t.rt.group, &name));
+        };
+        scale_of(&old)
+    };
+    let scale = match ty {
+        PatchType::Strategic => charthouse_patch::merge_patch::apply(&current, &body)
+            .map_err(|e| patch_error(e, t, &name))?,
+        other => apply_patch(state, other, t, &name, &current, &body)?,
+    };
+    apply_scale(state, req, t, &scale)
+}
+
+/// Adds a CRD's types to the schema strategic merge patch and apply use.
+pub(crate) fn register_crd_schema(state: &State, crd: &Value) {
+    let mut schema = state
+        .patch_schema
+        .write()
+        .unwrap_or_else(|e| e.into_inner());
+    // A CRD whose schema the patch crate cannot read still works with merge patches.
+    let _ = schema.add_crd(crd);
+}
+
+/// Whether an update changes nothing but timestamps inside managedFields.
+pub(crate) fn same_ignoring_time(new: &Value, old: &Value) -> bool {
+    fn strip(v: &Value) -> Value {
+        let mut v = v.clone();
+        if let Some(Value::Array(mf)) = v
+            .get_mut("metadata")
+            .and_then(|m| m.get_mut("managedFields"))
+        {
+            for e in mf.iter_mut() {
+                if let Value::Object(m) = e {
+                    m.remove("time");
+                }
+            }
+        }
+        v
+    }
+    strip(new) == strip(old)
+}
