@@ -13,3 +13,140 @@ async fn get_namespaces_and_api_resources() {
     assert!(out.contains("deploy"), "{out}");
     env.sandbox.shutdown().await;
 }
+
+const MANIFEST: &str = r#"apiVersion: v1
+kind: Namespace
+metadata:
+  name: demo
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: demo
+data:
+  color: blue
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: demo
+  labels:
+    app: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn client_side_apply_get_label_delete() {
+    let env = Env::start().await;
+    let out = env.kubectl_stdin(&["apply", "-f", "-"], MANIFEST);
+    assert!(out.contains("namespace/demo created"), "{out}");
+    assert!(out.contains("configmap/settings created"), "{out}");
+    assert!(out.contains("deployment.apps/web created"), "{out}");
+    // Applying again changes nothing; applying a change patches only that field.
+    let out = env.kubectl_stdin(&["apply", "-f", "-"], MANIFEST);
+    assert!(out.contains("configmap/settings unchanged"), "{out}");
+    let changed = MANIFEST.replace("color: blue", "color: green").replace("nginx:1.27", "nginx:1.28");
+    let out = env.kubectl_stdin(&["apply", "-f", "-"], &changed);
+    assert!(out.contains("configmap/settings configured"), "{out}");
+    assert!(out.contains("deployment.apps/web configured"), "{out}");
+
+    let yaml = env.kubectl(&["get", "-n", "demo", "configmap", "settings", "-o", "yaml"]);
+    assert!(yaml.contains("color: green"), "{yaml}");
+    assert!(yaml.contains("kubectl.kubernetes.io/last-applied-configuration"), "{yaml}");
+    let yaml = env.kubectl(&["get", "-n", "demo", "deploy", "web", "-o", "yaml"]);
+    assert!(yaml.contains("image: nginx:1.28"), "{yaml}");
+    assert!(yaml.contains("generation: 2"), "{yaml}");
+
+    let out = env.kubectl(&["label", "-n", "demo", "configmap", "settings", "tier=backend"]);
+    assert!(out.contains("configmap/settings labeled"), "{out}");
+    let out = env.kubectl(&["get", "-n", "demo", "configmaps", "-l", "tier=backend", "-o", "name"]);
+    assert_eq!(out.trim(), "configmap/settings");
+    let out = env.kubectl(&["get", "-n", "demo", "deployments"]);
+    assert!(out.contains("READY") && out.contains("web"), "{out}");
+
+    let out = env.kubectl(&["delete", "-n", "demo", "configmap", "settings"]);
+    assert!(out.contains("configmap \"settings\" deleted"), "{out}");
+    let out = env.kubectl_output(&["get", "-n", "demo", "configmap", "settings"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("configmaps \"settings\" not found"));
+    // Deleting the namespace takes its contents with it.
+    env.kubectl(&["delete", "namespace", "demo"]);
+    let out = env.kubectl(&["get", "deployments", "-A", "-o", "name"]);
+    assert_eq!(out.trim(), "");
+    env.sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn crds_become_servable_and_wait_for_conditions() {
+    let env = Env::start().await;
+    let crd = r#"apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names:
+    plural: widgets
+    singular: widget
+    kind: Widget
+    shortNames: [wd]
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    subresources:
+      status: {}
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              size:
+                type: integer
+          status:
+            type: object
+            properties:
+              conditions:
+                type: array
+                items:
+                  type: object
+                  x-kubernetes-preserve-unknown-fields: true
+"#;
+    env.kubectl_stdin(&["apply", "-f", "-"], crd);
+    env.kubectl(&["wait", "--for=condition=established", "--timeout=10s", "crd/widgets.example.com"]);
+    let out = env.kubectl_stdin(&["apply", "-f", "-"], "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\n  namespace: default\nspec:\n  size: 3\n");
+    assert!(out.contains("widget.example.com/w1 created"), "{out}");
+    let out = env.kubectl(&["get", "wd"]);
+    assert!(out.contains("w1"), "{out}");
+    let out = env.kubectl(&["api-resources", "--api-group=example.com"]);
+    assert!(out.contains("widgets") && out.contains("wd"), "{out}");
+
+    // A condition set through the status subresource satisfies `kubectl wait`.
+    env.kubectl(&[
+        "patch", "widget", "w1", "--subresource=status", "--type=merge",
+        "-p", r#"{"status":{"conditions":[{"type":"Ready","status":"True"}]}}"#,
+    ]);
+    env.kubectl(&["wait", "--for=condition=Ready", "--timeout=10s", "widget/w1"]);
+
+    env.kubectl(&["delete", "crd", "widgets.example.com"]);
+    let out = env.kubectl_output(&["get", "widgets"]);
+    assert!(!out.status.success());
+    env.sandbox.shutdown().await;
+}
