@@ -8,7 +8,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::commands::{completion::CompletionArgs, env::EnvArgs, version::VersionArgs};
+use crate::commands::{
+    completion::CompletionArgs, env::EnvArgs, sandbox::SandboxArgs, version::VersionArgs,
+};
 
 /// The helm release charthouse is compatible with: rendering, release storage and flags.
 pub const HELM_COMPAT_VERSION: &str = "v4.3.1";
@@ -100,6 +102,8 @@ pub enum Command {
     Env(EnvArgs),
     /// Generate a shell completion script
     Completion(CompletionArgs),
+    /// Run a local Kubernetes API server that helm, kubectl and charthouse can use
+    Sandbox(SandboxArgs),
 }
 
 #[cfg(test)]

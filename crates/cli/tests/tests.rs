@@ -7,3 +7,4 @@
 mod macros;
 
 mod cli;
+mod sandbox;

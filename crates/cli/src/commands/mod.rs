@@ -2,6 +2,7 @@
 
 pub mod completion;
 pub mod env;
+pub mod sandbox;
 pub mod version;
 
 use crate::cli::{Cli, Command};
@@ -13,5 +14,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Version(args) => version::run(&args),
         Command::Env(args) => env::run(&args, &Settings::from_process(&cli.global)),
         Command::Completion(args) => completion::run(&args),
+        Command::Sandbox(args) => sandbox::run(&args, &Settings::from_process(&cli.global)),
     }
 }
