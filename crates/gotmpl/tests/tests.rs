@@ -1,1 +1,5 @@
-//! Integration tests.
+//! Integration tests: the helm-made golden differential suite and API tests.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod api;
+mod golden;

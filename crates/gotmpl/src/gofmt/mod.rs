@@ -630,6 +630,10 @@ impl<'a> Printer<'a> {
 
     fn print_value_inner(&mut self, v: &Value, verb: char, depth: usize) {
         if verb == 'T' && depth == 0 {
+            if v.is_nil() {
+                self.pad("<nil>");
+                return;
+            }
             let t = v.type_name().into_owned();
             let t = self.truncate(&t).to_owned();
             self.pad(&t);
@@ -842,7 +846,7 @@ impl<'a> Printer<'a> {
                     } else {
                         self.f.prec = p as usize;
                     }
-                    if !ok {
+                    if !self.f.prec_present {
                         self.buf.push_str("%!(BADPREC)");
                     }
                     after_index = false;
