@@ -17,6 +17,8 @@
 
 mod archive;
 mod chart;
+mod coalesce;
+mod dependencies;
 mod error;
 mod godecode;
 mod gofmt;
@@ -25,9 +27,12 @@ mod ignore;
 mod loader;
 mod metadata;
 pub mod semver;
+pub mod strvals;
 
 pub use archive::{MAX_DECOMPRESSED_CHART_SIZE, MAX_DECOMPRESSED_FILE_SIZE};
 pub use chart::{Chart, File};
+pub use coalesce::{GLOBAL_KEY, coalesce_tables, coalesce_values, merge_tables, merge_values};
+pub use dependencies::{check_dependencies, check_installable, process_dependencies};
 pub use error::{Error, Result};
 pub use ignore::Rules;
 pub use loader::{load, load_archive, load_archive_file, load_dir, load_files};

@@ -91,7 +91,9 @@ fn check_api_version(chart: &str, data: &[u8]) -> Result<()> {
         }
     };
     match api_version.as_str() {
-        "" | "v1" | "v2" => Ok(()),
+        // helm v4 loads apiVersion v3 charts with a sibling loader of the
+        // same shape; installing them is refused later (see `check_installable`).
+        "" | "v1" | "v2" | "v3" => Ok(()),
         _ => Err(Error::UnsupportedApiVersion {
             chart: chart.to_owned(),
             api_version,

@@ -88,6 +88,10 @@ pub struct Metadata {
     pub dependencies: Vec<Option<Dependency>>,
     /// `application`, `library` or empty.
     pub chart_type: String,
+    /// Whether the dependency list exists (Go's non-nil slice): `dependencies: []`
+    /// counts, an absent or null key does not. helm's dependency processing
+    /// skips charts whose list is nil.
+    pub(crate) deps_present: bool,
 }
 
 const MAINTAINER_FIELDS: &[&str] = &["name", "email", "url"];
@@ -245,8 +249,14 @@ impl Metadata {
                     }
                 }
                 _ => match decode_dependencies(&mut d, v, p) {
-                    Some(deps) => self.dependencies = deps,
-                    None if v == &Value::Null => self.dependencies.clear(),
+                    Some(deps) => {
+                        self.dependencies = deps;
+                        self.deps_present = true;
+                    }
+                    None if v == &Value::Null => {
+                        self.dependencies.clear();
+                        self.deps_present = false;
+                    }
                     None => {}
                 },
             }
