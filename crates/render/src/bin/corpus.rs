@@ -1,0 +1,2 @@
+//! The corpus conformance runner (filled in below).
+fn main() {}

@@ -1,0 +1,245 @@
+//! The template engine: helm's pkg/engine/engine.go.
+//!
+//! All templates of a chart and its subcharts go into one set named `gotpl`, parsed in
+//! helm's order (deepest paths first, then reverse name order), so that a `define` in a
+//! parent chart overrides one of the same name in a subchart. Each non-partial template
+//! is then executed with its chart's top-level object (`.Values` scoped to the chart,
+//! `.Chart`, `.Files`, `.Release`, `.Capabilities`, `.Subcharts`, `.Template`).
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use charthouse_chart::Chart;
+use charthouse_gotmpl::{Map, MissingKey, Templates, Value};
+
+use crate::capabilities::Capabilities;
+use crate::convert::{VALUES_TYPE, as_values, to_value, to_values};
+use crate::error::Error;
+use crate::files::Files;
+use crate::manifest::base_name;
+use crate::rewrite::{cleanup_parse_error, reformat_exec_error};
+
+/// `.Release`: helm's `ReleaseOptions` plus `Service: Helm`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleaseInfo {
+    /// The release name.
+    pub name: String,
+    /// The namespace.
+    pub namespace: String,
+    /// The revision (1 for `helm template` and installs).
+    pub revision: i64,
+    /// Whether this is an install.
+    pub is_install: bool,
+    /// Whether this is an upgrade.
+    pub is_upgrade: bool,
+}
+
+impl ReleaseInfo {
+    /// The template value: a `map[string]interface {}`.
+    pub fn to_value(&self) -> Value {
+        Value::map_from([
+            ("Name", Value::string(self.name.as_str())),
+            ("Namespace", Value::string(self.namespace.as_str())),
+            ("IsUpgrade", Value::Bool(self.is_upgrade)),
+            ("IsInstall", Value::Bool(self.is_install)),
+            ("Revision", Value::int(self.revision)),
+            ("Service", Value::string("Helm")),
+        ])
+    }
+}
+
+/// How the engine runs.
+#[derive(Debug, Clone, Default)]
+pub struct EngineOptions {
+    /// `missingkey=error` instead of `zero` (helm's `Strict`, used by `lint --strict`).
+    pub strict: bool,
+    /// helm's `LintMode`: `required` and `fail` do not stop rendering.
+    pub lint_mode: bool,
+    /// helm's `--enable-dns`.
+    pub enable_dns: bool,
+}
+
+/// One template to render: its text and the top-level object of its chart.
+struct Renderable<'c> {
+    text: Cow<'c, str>,
+    top: Arc<BTreeMap<String, Value>>,
+    base_path: String,
+}
+
+/// Renders every template of `chart` (and its subcharts) with the coalesced `values`.
+/// Returns rendered text by template path (`chart/charts/sub/templates/x.yaml`),
+/// partials excluded, `<no value>` removed. NOTES.txt files are included.
+///
+/// # Errors
+///
+/// [`Error::ParseTemplate`] or [`Error::ExecuteTemplate`] with helm's rewritten text,
+/// for the first failing template in helm's order.
+pub fn render(
+    chart: &Chart,
+    values: &charthouse_goyaml::Map,
+    release: &ReleaseInfo,
+    caps: &Capabilities,
+    options: &EngineOptions,
+) -> Result<BTreeMap<String, String>, Error> {
+    let globals = Globals {
+        release: release.to_value(),
+        caps: caps.to_value(),
+    };
+    let mut tpls: BTreeMap<String, Renderable<'_>> = BTreeMap::new();
+    let root_values = to_values(values);
+    collect(chart, &root_values, &globals, &mut tpls);
+
+    let mut set = Templates::named("gotpl");
+    set.set_missing_key(if options.strict {
+        MissingKey::Error
+    } else {
+        MissingKey::Zero
+    });
+    set.add_funcs(crate::FUNCS_PLACEHOLDER(options));
+
+    let keys = sort_templates(tpls.keys().map(String::as_str).collect());
+    for name in &keys {
+        let r = &tpls[*name];
+        set.parse(name, &r.text).map_err(|e| Error::ParseTemplate {
+            file: (*name).to_string(),
+            message: cleanup_parse_error(name, &e.to_string()),
+        })?;
+    }
+
+    let mut rendered = BTreeMap::new();
+    for name in keys {
+        if base_name(name).starts_with('_') {
+            continue;
+        }
+        let r = &tpls[name];
+        let mut top = (*r.top).clone();
+        top.insert(
+            "Template".to_string(),
+            Value::Map(Arc::new(Map::named(
+                VALUES_TYPE,
+                BTreeMap::from([
+                    ("BasePath".to_string(), Value::string(r.base_path.as_str())),
+                    ("Name".to_string(), Value::string(name)),
+                ]),
+            ))),
+        );
+        let data = Value::Map(Arc::new(Map::named(VALUES_TYPE, top)));
+        let out = set
+            .execute(name, &data)
+            .map_err(|e| Error::ExecuteTemplate {
+                file: name.to_string(),
+                message: match &e {
+                    charthouse_gotmpl::Error::Exec(_) => reformat_exec_error(name, &e.to_string()),
+                    _ => e.to_string(),
+                },
+            })?;
+        let out = if out.contains("<no value>") {
+            out.replace("<no value>", "")
+        } else {
+            out
+        };
+        rendered.insert(name.to_string(), out);
+    }
+    Ok(rendered)
+}
+
+struct Globals {
+    release: Value,
+    caps: Value,
+}
+
+/// helm's `recAllTpls`: adds `chart`'s templates (and its subcharts') to `out`, and
+/// returns the chart's top-level object (what the parent sees in `.Subcharts`).
+fn collect<'c>(
+    chart: &'c Chart,
+    parent_values: &Value,
+    globals: &Globals,
+    out: &mut BTreeMap<String, Renderable<'c>>,
+) -> Value {
+    // The root sees all values; a subchart sees the table under its name, or an
+    // empty one when that is missing or not a map (helm's `Values.Table`).
+    let values = if chart.is_root() {
+        parent_values.clone()
+    } else {
+        parent_values
+            .as_map()
+            .and_then(|m| m.entries.get(chart.name()))
+            .and_then(as_values)
+            .unwrap_or_else(|| Value::Map(Arc::new(Map::named(VALUES_TYPE, BTreeMap::new()))))
+    };
+    let mut subcharts = BTreeMap::new();
+    for dep in &chart.dependencies {
+        let sub = collect(dep, &values, globals, out);
+        subcharts.insert(dep.name().to_string(), sub);
+    }
+    let mut meta = match to_value(&chart.metadata_value()) {
+        Value::Map(m) => m.entries.clone(),
+        _ => BTreeMap::new(),
+    };
+    meta.insert("IsRoot".to_string(), Value::Bool(chart.is_root()));
+    let files = Files::new(
+        chart
+            .files
+            .iter()
+            .map(|f| (f.name.as_str(), f.data.as_slice())),
+    );
+    let top = Arc::new(BTreeMap::from([
+        ("Capabilities".to_string(), globals.caps.clone()),
+        ("Chart".to_string(), Value::map(meta)),
+        ("Files".to_string(), files.to_value()),
+        ("Release".to_string(), globals.release.clone()),
+        ("Subcharts".to_string(), Value::map(subcharts)),
+        ("Values".to_string(), values),
+    ]));
+    let full = chart.full_path();
+    let library = chart.is_library();
+    for t in &chart.templates {
+        if library && !base_name(&t.name).starts_with('_') {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&t.data);
+        out.insert(
+            format!("{full}/{}", t.name),
+            Renderable {
+                text,
+                top: top.clone(),
+                base_path: format!("{full}/templates"),
+            },
+        );
+    }
+    Value::map(top.as_ref().clone())
+}
+
+/// helm's `sortTemplates`: by slash count, then name, reversed.
+pub fn sort_templates(mut names: Vec<&str>) -> Vec<&str> {
+    names.sort_by(|a, b| {
+        let (ca, cb) = (a.matches('/').count(), b.matches('/').count());
+        cb.cmp(&ca).then_with(|| b.cmp(a))
+    });
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sort_templates;
+
+    #[test]
+    fn deepest_first_then_reverse_name() {
+        let names = vec![
+            "c/templates/a.yaml",
+            "c/charts/s/templates/b.yaml",
+            "c/templates/b.yaml",
+            "c/templates/x/y.yaml",
+        ];
+        assert_eq!(
+            sort_templates(names),
+            vec![
+                "c/charts/s/templates/b.yaml",
+                "c/templates/x/y.yaml",
+                "c/templates/b.yaml",
+                "c/templates/a.yaml"
+            ]
+        );
+    }
+}
