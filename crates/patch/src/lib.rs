@@ -36,13 +36,36 @@
 //! assert_eq!(cm, json!({"data": {"a": "1", "b": "2"}}));
 //! # Ok::<(), charthouse_patch::Error>(())
 //! ```
+//!
+//! Server-side apply, with the conflict the apiserver would answer 409 with:
+//! ```
+//! use charthouse_patch::{Schema, ssa::{self, ApplyOptions}};
+//! use serde_json::json;
+//!
+//! let ty = Schema::builtin().type_for("v1", "ConfigMap").unwrap();
+//! let opts = |m: &str, force| ApplyOptions {
+//!     manager: m.into(), force, time: "2026-11-21T18:51:22Z".into(),
+//!     subresource: None, api_version: "v1".into(),
+//! };
+//! let cfg = |v: &str| json!({"apiVersion": "v1", "kind": "ConfigMap",
+//!     "metadata": {"name": "s1"}, "data": {"x": v}});
+//! let live = ssa::apply(None, &cfg("1"), &opts("a", false), ty).unwrap();
+//! let err = ssa::apply(Some(&live), &cfg("2"), &opts("b", false), ty).unwrap_err();
+//! assert_eq!(err.to_string(), r#"Apply failed with 1 conflict: conflict with "a": .data.x"#);
+//! let forced = ssa::apply(Some(&live), &cfg("2"), &opts("b", true), ty).unwrap();
+//! assert_eq!(forced["metadata"]["managedFields"][0]["manager"], "b");
+//! ```
 
 mod error;
 mod gofmt;
 pub mod json_patch;
+pub mod managed;
 pub mod merge_patch;
 mod schema;
+pub mod ssa;
 pub mod strategic;
+mod typed;
+pub mod validate;
 
 #[doc(inline)]
 pub use error::{Error, Result};

@@ -540,7 +540,7 @@ impl<'a> TypeRef<'a> {
 
     /// Whether the value is replaced whole when merged (atomic map or struct,
     /// atomic list, scalar).
-    pub(crate) fn is_atomic(&self) -> bool {
+    pub fn is_atomic(&self) -> bool {
         match self.node() {
             Node::Untyped => false,
             Node::Scalar => true,
@@ -587,7 +587,7 @@ impl<'a> TypeRef<'a> {
     }
 
     /// Whether `key` is a declared field (or allowed by preserve-unknown / a map).
-    pub(crate) fn knows_field(&self, key: &str) -> bool {
+    pub fn knows_field(&self, key: &str) -> bool {
         self.field(key).is_some()
     }
 
@@ -600,19 +600,11 @@ impl<'a> TypeRef<'a> {
     }
 
     /// The list type (atomic for the deduced type and non-lists).
-    pub(crate) fn list_type(&self) -> &'a ListType {
+    pub fn list_type(&self) -> &'a ListType {
         static ATOMIC: ListType = ListType::Atomic;
         match self.node() {
             Node::List { list_type, .. } => list_type,
             _ => &ATOMIC,
-        }
-    }
-
-    /// The declared field names of a struct, in schema order.
-    pub(crate) fn struct_fields(&self) -> Option<impl Iterator<Item = &'a str>> {
-        match self.node() {
-            Node::Struct { fields, .. } => Some(fields.keys().map(String::as_str)),
-            _ => None,
         }
     }
 
@@ -635,17 +627,6 @@ impl<'a> TypeRef<'a> {
             }
         }
         Value::Object(out)
-    }
-
-    /// Whether this is a struct that keeps unknown fields.
-    pub(crate) fn preserves_unknown(&self) -> bool {
-        match self.node() {
-            Node::Struct {
-                preserve_unknown, ..
-            } => *preserve_unknown,
-            Node::Untyped | Node::Map { .. } => true,
-            _ => false,
-        }
     }
 }
 

@@ -1,5 +1,10 @@
 //! Integration tests of charthouse-patch against recorded kube-apiserver
 //! exchanges (see `tests/data/README.md`).
 
+// Helpers outside #[test] functions unwrap too: a panic is a failed assertion.
+#![allow(clippy::unwrap_used)]
+
 mod patches;
+mod ssa;
 mod util;
+mod validate;

@@ -1,0 +1,822 @@
+//! Server-side apply and the `metadata.managedFields` bookkeeping of every
+//! write, as the apiserver's field manager does them.
+//!
+//! Follows k8s.io/apimachinery `pkg/util/managedfields/internal`
+//! (`fieldmanager.go`, `managedfields.go`, `managedfieldsupdater.go`,
+//! `stripmeta.go`, `conflict.go`, `capmanagers.go`) on top of
+//! sigs.k8s.io/structured-merge-diff `merge/update.go` (`Apply`, `Update`,
+//! `prune`).
+//!
+//! # Guarantees
+//! - Conflicts are reported, not resolved, unless `force` is set; the error's
+//!   message and Status causes are the apiserver's texts.
+//! - Apply and Update entries of the same manager stay separate, entries are
+//!   sorted as the apiserver sorts them, and empty entries are dropped.
+//!
+//! # Caveats
+//! - One API version per object: managers recorded at another version of
+//!   the same kind are compared as if they used this one (the apiserver
+//!   converts between versions).
+//! - The client-side-apply upgrade path (`kubectl.kubernetes.io/last-applied-configuration`)
+//!   and union fields are not handled.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
+
+use crate::error::{Error, Result};
+use crate::managed::{FieldSet, PathElement, path_string};
+use crate::schema::TypeRef;
+use crate::typed;
+
+/// What an apply request says besides its body.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ApplyOptions {
+    /// The `fieldManager` query parameter (required for apply).
+    pub manager: String,
+    /// The `force` query parameter: take fields from other managers.
+    pub force: bool,
+    /// Now, RFC 3339 in UTC (`2026-11-21T18:51:22Z`), recorded in the entry.
+    pub time: String,
+    /// `status`, `scale`, ... when applying to a subresource.
+    pub subresource: Option<String>,
+    /// The request's `group/version` (`v1`, `apps/v1`).
+    pub api_version: String,
+}
+
+/// What a create, update or patch request says for managed fields.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UpdateOptions {
+    /// The `fieldManager` query parameter, or [`manager_from_user_agent`] of
+    /// the request's User-Agent when it has none.
+    pub manager: String,
+    /// Now, RFC 3339 in UTC.
+    pub time: String,
+    /// `status`, `scale`, ... when writing a subresource.
+    pub subresource: Option<String>,
+    /// The request's `group/version`.
+    pub api_version: String,
+}
+
+/// The manager name the apiserver uses when a request has no `fieldManager`:
+/// the User-Agent up to its first `/` (`kubectl/v1.37.0 (linux/amd64)` →
+/// `kubectl`), as `managerOrUserAgent` in k8s.io/apiserver does.
+pub fn manager_from_user_agent(user_agent: &str) -> String {
+    user_agent.split('/').next().unwrap_or("").to_string()
+}
+
+/// One field owned by another manager that an apply would change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    /// The other manager's name.
+    pub manager: String,
+    /// Its operation (`Apply` or `Update`).
+    pub operation: String,
+    /// Its API version (shown for `Update` managers).
+    pub api_version: String,
+    /// Its subresource, if any.
+    pub subresource: Option<String>,
+    /// The field, as the apiserver prints it (`.data.x`).
+    pub field_path: String,
+}
+
+impl Conflict {
+    /// The manager as the apiserver names it in messages: `"a"`, or
+    /// `"kubectl" using v1` for an Update manager, with `with subresource "status"` when set.
+    pub fn manager_display(&self) -> String {
+        let mut s = format!("{:?}", self.manager);
+        if let Some(sub) = &self.subresource {
+            s = format!("{s} with subresource {sub:?}");
+        }
+        if self.operation == "Update" {
+            s = format!("{s} using {}", self.api_version);
+        }
+        s
+    }
+}
+
+/// Why a server-side apply failed.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApplyError {
+    /// Fields other managers own would change (HTTP 409).
+    #[error("{}", conflict_message(.0))]
+    Conflicts(Vec<Conflict>),
+    /// The request or the stored object could not be processed.
+    #[error(transparent)]
+    Invalid(#[from] Error),
+}
+
+impl ApplyError {
+    /// The `Status` object the apiserver answers a conflict with (409,
+    /// reason `Conflict`, one `FieldManagerConflict` cause per field), or
+    /// `None` for [`ApplyError::Invalid`].
+    pub fn status(&self) -> Option<Value> {
+        let ApplyError::Conflicts(conflicts) = self else {
+            return None;
+        };
+        let causes: Vec<Value> = conflicts
+            .iter()
+            .map(|c| {
+                json!({
+                    "reason": "FieldManagerConflict",
+                    "message": format!("conflict with {}", c.manager_display()),
+                    "field": c.field_path,
+                })
+            })
+            .collect();
+        Some(json!({
+            "kind": "Status",
+            "apiVersion": "v1",
+            "metadata": {},
+            "status": "Failure",
+            "message": conflict_message(conflicts),
+            "reason": "Conflict",
+            "details": {"causes": causes},
+            "code": 409
+        }))
+    }
+}
+
+fn conflict_message(conflicts: &[Conflict]) -> String {
+    if let [c] = conflicts {
+        return format!(
+            "Apply failed with 1 conflict: conflict with {}: {}",
+            c.manager_display(),
+            c.field_path
+        );
+    }
+    // Grouped by manager, managers in the order of their encoded identifiers.
+    let mut by: BTreeMap<String, (String, Vec<&str>)> = BTreeMap::new();
+    for c in conflicts {
+        by.entry(manager_identifier(c))
+            .or_insert_with(|| (c.manager_display(), Vec::new()))
+            .1
+            .push(&c.field_path);
+    }
+    let mut lines = Vec::new();
+    for (display, paths) in by.values() {
+        lines.push(format!("conflicts with {display}:"));
+        for p in paths {
+            lines.push(format!("- {p}"));
+        }
+    }
+    format!(
+        "Apply failed with {} conflicts: {}",
+        conflicts.len(),
+        lines.join("\n")
+    )
+}
+
+/// BuildManagerIdentifier: the JSON of the entry without fields and time
+/// (and without apiVersion for Apply).
+fn manager_identifier(c: &Conflict) -> String {
+    identifier(
+        &c.manager,
+        &c.operation,
+        &c.api_version,
+        c.subresource.as_deref(),
+    )
+}
+
+fn identifier(manager: &str, operation: &str, api_version: &str, sub: Option<&str>) -> String {
+    let mut m = Map::new();
+    m.insert("manager".into(), Value::String(manager.into()));
+    m.insert("operation".into(), Value::String(operation.into()));
+    if operation != "Apply" {
+        m.insert("apiVersion".into(), Value::String(api_version.into()));
+    }
+    if let Some(s) = sub {
+        m.insert("subresource".into(), Value::String(s.into()));
+    }
+    serde_json::to_string(&Value::Object(m)).unwrap_or_default()
+}
+
+/// One decoded `managedFields` entry.
+#[derive(Debug, Clone)]
+struct Entry {
+    manager: String,
+    operation: String,
+    api_version: String,
+    time: Option<String>,
+    subresource: Option<String>,
+    set: FieldSet,
+}
+
+impl Entry {
+    fn key(&self) -> (String, String, String, Option<String>) {
+        let av = if self.operation == "Apply" {
+            String::new()
+        } else {
+            self.api_version.clone()
+        };
+        (
+            self.manager.clone(),
+            self.operation.clone(),
+            av,
+            self.subresource.clone(),
+        )
+    }
+}
+
+type Key = (String, String, String, Option<String>);
+
+fn managed_err(path: String, message: impl Into<String>) -> Error {
+    Error::ManagedFields {
+        path,
+        message: message.into(),
+    }
+}
+
+/// Decode `metadata.managedFields` (DecodeManagedFields).
+fn decode(obj: &Value) -> Result<Vec<Entry>> {
+    let Some(list) = obj.pointer("/metadata/managedFields") else {
+        return Ok(Vec::new());
+    };
+    let Value::Array(list) = list else {
+        if list.is_null() {
+            return Ok(Vec::new());
+        }
+        return Err(managed_err(
+            ".metadata.managedFields".into(),
+            "must be a list",
+        ));
+    };
+    let mut out = Vec::new();
+    for (i, e) in list.iter().enumerate() {
+        let at = format!(".metadata.managedFields[{i}]");
+        let s = |k: &str| e.get(k).and_then(Value::as_str).map(String::from);
+        let operation = s("operation").unwrap_or_default();
+        if operation != "Apply" && operation != "Update" {
+            return Err(managed_err(at, "operation must be `Apply` or `Update`"));
+        }
+        let api_version = s("apiVersion").unwrap_or_default();
+        if api_version.is_empty() {
+            return Err(managed_err(at, "apiVersion must not be empty"));
+        }
+        match s("fieldsType").as_deref() {
+            Some("FieldsV1") => {}
+            None | Some("") => {
+                return Err(managed_err(
+                    at,
+                    format!("missing fieldsType in managed fields entry {i}"),
+                ));
+            }
+            Some(other) => {
+                return Err(managed_err(
+                    at,
+                    format!("invalid fieldsType {other:?} in managed fields entry {i}"),
+                ));
+            }
+        }
+        let set = match e.get("fieldsV1") {
+            Some(v) if !v.is_null() => FieldSet::from_fields_v1(v)?,
+            _ => FieldSet::new(),
+        };
+        out.push(Entry {
+            manager: s("manager").unwrap_or_default(),
+            operation,
+            api_version,
+            time: s("time"),
+            subresource: s("subresource").filter(|s| !s.is_empty()),
+            set,
+        });
+    }
+    Ok(out)
+}
+
+/// The managers of an object, one set per identifier.
+struct Managed {
+    entries: BTreeMap<Key, Entry>,
+}
+
+impl Managed {
+    fn from_entries(list: Vec<Entry>) -> Managed {
+        let mut entries = BTreeMap::new();
+        for e in list {
+            entries.insert(e.key(), e);
+        }
+        Managed { entries }
+    }
+
+    fn union_all(&self) -> FieldSet {
+        self.entries
+            .values()
+            .fold(FieldSet::new(), |acc, e| acc.union(&e.set))
+    }
+
+    /// The encoded, sorted list (encodeManagedFields + sortEncodedManagedFields).
+    fn encode(&self) -> Vec<Value> {
+        let mut list: Vec<&Entry> = self
+            .entries
+            .values()
+            .filter(|e| !e.set.is_empty())
+            .collect();
+        list.sort_by(|p, q| {
+            p.operation
+                .cmp(&q.operation)
+                .then_with(|| {
+                    p.time
+                        .as_deref()
+                        .unwrap_or("")
+                        .cmp(q.time.as_deref().unwrap_or(""))
+                })
+                .then_with(|| p.manager.cmp(&q.manager))
+                .then_with(|| p.api_version.cmp(&q.api_version))
+                .then_with(|| {
+                    p.subresource
+                        .as_deref()
+                        .unwrap_or("")
+                        .cmp(q.subresource.as_deref().unwrap_or(""))
+                })
+        });
+        list.into_iter()
+            .map(|e| {
+                let mut m = Map::new();
+                m.insert("manager".into(), Value::String(e.manager.clone()));
+                m.insert("operation".into(), Value::String(e.operation.clone()));
+                m.insert("apiVersion".into(), Value::String(e.api_version.clone()));
+                if let Some(t) = &e.time {
+                    m.insert("time".into(), Value::String(t.clone()));
+                }
+                m.insert("fieldsType".into(), Value::String("FieldsV1".into()));
+                m.insert("fieldsV1".into(), e.set.to_fields_v1());
+                if let Some(s) = &e.subresource {
+                    m.insert("subresource".into(), Value::String(s.clone()));
+                }
+                Value::Object(m)
+            })
+            .collect()
+    }
+}
+
+/// The fields the apiserver never records as owned (stripmeta.go).
+fn strip_set() -> FieldSet {
+    let f = |s: &str| PathElement::Field(s.to_string());
+    let mut set = FieldSet::new();
+    set.insert(&[f("apiVersion")]);
+    set.insert(&[f("kind")]);
+    set.insert(&[f("metadata")]);
+    for n in [
+        "name",
+        "namespace",
+        "creationTimestamp",
+        "selfLink",
+        "uid",
+        "clusterName",
+        "generation",
+        "managedFields",
+        "resourceVersion",
+    ] {
+        set.insert(&[f("metadata"), f(n)]);
+    }
+    set
+}
+
+/// The object without `metadata.managedFields`.
+fn without_managed_fields(v: &Value) -> Value {
+    let mut v = v.clone();
+    if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+        m.shift_remove("managedFields");
+    }
+    v
+}
+
+/// Put the encoded entries into the object's metadata (none: no key).
+fn with_managed_fields(mut obj: Value, managed: &Managed) -> Value {
+    let encoded = managed.encode();
+    if let Value::Object(root) = &mut obj {
+        let meta = root
+            .entry("metadata")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(m) = meta {
+            if encoded.is_empty() {
+                m.shift_remove("managedFields");
+            } else {
+                m.insert("managedFields".into(), Value::Array(encoded));
+            }
+        }
+    }
+    obj
+}
+
+/// The updater step shared by apply and update (merge/update.go `update`):
+/// other managers lose the fields that changed (or conflict on them) and the
+/// fields that were removed.
+fn take_from_others(
+    live: &Value,
+    new: &Value,
+    ty: TypeRef<'_>,
+    managed: &mut Managed,
+    me: &Key,
+    force: bool,
+) -> Result<Vec<Conflict>, ApplyError> {
+    let cmp = typed::compare(live, new, ty)?;
+    let changed = cmp.modified.union(&cmp.added);
+    let mut conflicts = Vec::new();
+    let mut updates = Vec::new();
+    for (key, e) in &managed.entries {
+        if key == me {
+            continue;
+        }
+        let conflict = e.set.intersection(&changed);
+        if !conflict.is_empty() {
+            for p in conflict.paths() {
+                conflicts.push(Conflict {
+                    manager: e.manager.clone(),
+                    operation: e.operation.clone(),
+                    api_version: e.api_version.clone(),
+                    subresource: e.subresource.clone(),
+                    field_path: path_string(&p),
+                });
+            }
+        }
+        updates.push((
+            key.clone(),
+            e.set.difference(&conflict).difference(&cmp.removed),
+        ));
+    }
+    if !force && !conflicts.is_empty() {
+        return Err(ApplyError::Conflicts(conflicts));
+    }
+    for (key, set) in updates {
+        if set.is_empty() {
+            managed.entries.remove(&key);
+        } else if let Some(e) = managed.entries.get_mut(&key) {
+            e.set = set;
+        }
+    }
+    Ok(conflicts)
+}
+
+/// Server-side apply: merge the applied configuration `config` into `live`
+/// (`None` when creating), record `opts.manager`'s ownership, remove what it
+/// applied before and no longer applies (unless someone else owns it), and
+/// return the new object with its `metadata.managedFields`.
+///
+/// # Errors
+/// [`ApplyError::Conflicts`] when, without `force`, a field owned by another
+/// manager would get a different value; [`ApplyError::Invalid`] when the
+/// configuration is not an object, sets `metadata.managedFields`, or does
+/// not fit the type (e.g. a map-list item without its keys, duplicates).
+pub fn apply(
+    live: Option<&Value>,
+    config: &Value,
+    opts: &ApplyOptions,
+    ty: TypeRef<'_>,
+) -> Result<Value, ApplyError> {
+    let invalid = |message: &str| {
+        ApplyError::Invalid(Error::Typed {
+            path: String::new(),
+            message: message.to_string(),
+        })
+    };
+    if !config.is_object() {
+        return Err(invalid("apply configuration must be a JSON object"));
+    }
+    if config
+        .pointer("/metadata/managedFields")
+        .is_some_and(|v| !v.is_null())
+    {
+        return Err(invalid("metadata.managedFields must be nil"));
+    }
+    let empty = Value::Object(Map::new());
+    let live_full = live.unwrap_or(&empty);
+    let mut managed = Managed::from_entries(decode(live_full)?);
+    let live_clean = without_managed_fields(live_full);
+    let me: Key = (
+        opts.manager.clone(),
+        "Apply".into(),
+        String::new(),
+        opts.subresource.clone(),
+    );
+
+    let mut merged = typed::merge(&live_clean, config, ty)?;
+    let new_set = typed::to_field_set(config, ty)?;
+    let last = managed.entries.get(&me).map(|e| e.set.clone());
+    let previous_time = managed.entries.get(&me).and_then(|e| e.time.clone());
+    managed.entries.insert(
+        me.clone(),
+        Entry {
+            manager: opts.manager.clone(),
+            operation: "Apply".into(),
+            api_version: opts.api_version.clone(),
+            time: previous_time,
+            subresource: opts.subresource.clone(),
+            set: new_set,
+        },
+    );
+    if let Some(last) = last.filter(|s| !s.is_empty()) {
+        merged = prune(&merged, ty, &managed, &last)?;
+    }
+    take_from_others(&live_clean, &merged, ty, &mut managed, &me, opts.force)?;
+    strip(&mut managed, &me);
+    let changed = !crate::merge_patch::same_value(&live_clean, &merged);
+    if let Some(e) = managed.entries.get_mut(&me)
+        && (changed || e.time.is_none())
+    {
+        e.time = Some(opts.time.clone());
+    }
+    Ok(with_managed_fields(merged, &managed))
+}
+
+fn strip(managed: &mut Managed, me: &Key) {
+    if let Some(e) = managed.entries.get_mut(me) {
+        e.set = e.set.difference(&strip_set());
+        if e.set.is_empty() {
+            managed.entries.remove(me);
+        }
+    }
+}
+
+/// Remove what the applier owned last time and no longer applies, unless
+/// another manager owns it (merge/update.go `prune`, `addBackOwnedItems`,
+/// `addBackDanglingItems`).
+fn prune(merged: &Value, ty: TypeRef<'_>, managed: &Managed, last: &FieldSet) -> Result<Value> {
+    let named = |s: &FieldSet| typed::ensure_named_fields_are_members(s, ty);
+    let last = named(last);
+    let pruned = typed::remove_items(merged, ty, &last);
+    // Add back everything any manager (the applier included) owns.
+    let merged_set = named(&typed::to_field_set(merged, ty)?);
+    let pruned_set = named(&typed::to_field_set(&pruned, ty)?);
+    let owned = named(&managed.union_all());
+    let pruned = typed::remove_items(
+        merged,
+        ty,
+        &merged_set.difference(&pruned_set.union(&owned)),
+    );
+    // Only ever remove what the applier had applied.
+    let pruned_set = named(&typed::to_field_set(&pruned, ty)?);
+    Ok(typed::remove_items(
+        merged,
+        ty,
+        &merged_set.difference(&pruned_set).intersection(&last),
+    ))
+}
+
+/// How many Update entries the apiserver keeps before folding the oldest
+/// into one `ancient-changes` entry (DefaultMaxUpdateManagers).
+const MAX_UPDATE_MANAGERS: usize = 10;
+
+/// Record a create, update or patch in `metadata.managedFields`: the
+/// updater (`opts.manager`, operation `Update`) gains every field it added
+/// or changed, other managers lose those fields and the ones it removed, as
+/// the apiserver's field manager does on every non-apply write. `old` is the
+/// stored object (`None` on create, when the new object is compared with the
+/// type's zero value as the apiserver does).
+///
+/// Managed fields set explicitly in `new` (non-empty and different from the
+/// stored ones) replace the stored ones, as in the apiserver.
+///
+/// # Errors
+/// [`Error::ManagedFields`] for undecodable stored entries;
+/// [`Error::Typed`] when the object does not fit its type.
+pub fn track_update(
+    old: Option<&Value>,
+    new: &Value,
+    opts: &UpdateOptions,
+    ty: TypeRef<'_>,
+) -> Result<Value> {
+    let from_new = if opts.subresource.is_some() {
+        Vec::new()
+    } else {
+        decode(new).unwrap_or_default()
+    };
+    let entries = if from_new.is_empty() {
+        match old {
+            Some(o) => decode(o)?,
+            None => Vec::new(),
+        }
+    } else {
+        from_new
+    };
+    let mut managed = Managed::from_entries(entries);
+    let old_clean = match old {
+        Some(o) => without_managed_fields(o),
+        None => ty.zero_value(),
+    };
+    let new_clean = without_managed_fields(new);
+    // The operation's own fields are computed under a temporary name and
+    // then merged into the manager's entry (managedfieldsupdater.go).
+    let tmp: Key = (
+        "\u{0}current-operation".into(),
+        "Update".into(),
+        String::new(),
+        None,
+    );
+    let cmp = typed::compare(&old_clean, &new_clean, ty)?;
+    take_from_others(&old_clean, &new_clean, ty, &mut managed, &tmp, true).map_err(
+        |e| match e {
+            ApplyError::Invalid(e) => e,
+            ApplyError::Conflicts(_) => Error::Typed {
+                path: String::new(),
+                message: "unexpected conflict on update".into(),
+            },
+        },
+    )?;
+    let mine = cmp
+        .modified
+        .union(&cmp.added)
+        .difference(&cmp.removed)
+        .difference(&strip_set());
+    if !mine.is_empty() {
+        let key: Key = (
+            opts.manager.clone(),
+            "Update".into(),
+            opts.api_version.clone(),
+            opts.subresource.clone(),
+        );
+        let previous = managed
+            .entries
+            .get(&key)
+            .map(|e| e.set.clone())
+            .unwrap_or_default();
+        managed.entries.insert(
+            key,
+            Entry {
+                manager: opts.manager.clone(),
+                operation: "Update".into(),
+                api_version: opts.api_version.clone(),
+                time: Some(opts.time.clone()),
+                subresource: opts.subresource.clone(),
+                set: mine.union(&previous),
+            },
+        );
+    }
+    cap_managers(&mut managed, opts);
+    Ok(with_managed_fields(new_clean, &managed))
+}
+
+/// capmanagers.go: keep at most ten Update entries, folding the oldest into
+/// `ancient-changes`.
+fn cap_managers(managed: &mut Managed, opts: &UpdateOptions) {
+    let mut updates: Vec<(Key, Option<String>)> = managed
+        .entries
+        .iter()
+        .filter(|(_, e)| e.operation == "Update" && e.subresource == opts.subresource)
+        .map(|(k, e)| (k.clone(), e.time.clone()))
+        .collect();
+    if updates.len() <= MAX_UPDATE_MANAGERS {
+        return;
+    }
+    updates.sort_by(|a, b| a.1.cmp(&b.1));
+    let excess = updates.len() - MAX_UPDATE_MANAGERS + 1;
+    let mut folded = FieldSet::new();
+    let mut time = None;
+    for (key, t) in updates.into_iter().take(excess) {
+        if let Some(e) = managed.entries.remove(&key) {
+            folded = folded.union(&e.set);
+        }
+        time = t.or(time);
+    }
+    let key: Key = (
+        "ancient-changes".into(),
+        "Update".into(),
+        opts.api_version.clone(),
+        opts.subresource.clone(),
+    );
+    let previous = managed
+        .entries
+        .get(&key)
+        .map(|e| e.set.clone())
+        .unwrap_or_default();
+    managed.entries.insert(
+        key,
+        Entry {
+            manager: "ancient-changes".into(),
+            operation: "Update".into(),
+            api_version: opts.api_version.clone(),
+            time,
+            subresource: opts.subresource.clone(),
+            set: folded.union(&previous),
+        },
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Schema;
+
+    fn cm() -> TypeRef<'static> {
+        Schema::builtin().type_for("v1", "ConfigMap").unwrap()
+    }
+
+    fn opts(manager: &str, force: bool) -> ApplyOptions {
+        ApplyOptions {
+            manager: manager.into(),
+            force,
+            time: "2026-11-21T18:51:22Z".into(),
+            subresource: None,
+            api_version: "v1".into(),
+        }
+    }
+
+    #[test]
+    fn user_agent_prefix() {
+        assert_eq!(
+            manager_from_user_agent("kubectl/v1.37.0 (linux/amd64) kubernetes/abc"),
+            "kubectl"
+        );
+        assert_eq!(manager_from_user_agent("curl/8.5.0"), "curl");
+        assert_eq!(manager_from_user_agent("helm"), "helm");
+    }
+
+    #[test]
+    fn reapply_without_a_field_removes_it() {
+        let cfg1 = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
+            "data": {"a": "1", "b": "2"}});
+        let live = apply(None, &cfg1, &opts("m", false), cm()).unwrap();
+        let cfg2 = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
+            "data": {"a": "1"}});
+        let out = apply(Some(&live), &cfg2, &opts("m", false), cm()).unwrap();
+        assert_eq!(out["data"], json!({"a": "1"}));
+        assert_eq!(
+            out["metadata"]["managedFields"][0]["fieldsV1"],
+            json!({"f:data": {"f:a": {}}})
+        );
+    }
+
+    #[test]
+    fn shared_fields_survive_one_owner_leaving() {
+        let base = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
+            "data": {"a": "1"}});
+        let live = apply(None, &base, &opts("m", false), cm()).unwrap();
+        let live = apply(Some(&live), &base, &opts("n", false), cm()).unwrap();
+        assert_eq!(
+            live["metadata"]["managedFields"].as_array().unwrap().len(),
+            2
+        );
+        let empty = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}});
+        let out = apply(Some(&live), &empty, &opts("m", false), cm()).unwrap();
+        assert_eq!(out["data"], json!({"a": "1"}));
+        let entries = out["metadata"]["managedFields"].as_array().unwrap();
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0]["manager"], "n");
+    }
+
+    #[test]
+    fn same_value_is_not_a_conflict() {
+        let base = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
+            "data": {"a": "1"}});
+        let live = apply(None, &base, &opts("m", false), cm()).unwrap();
+        assert!(apply(Some(&live), &base, &opts("n", false), cm()).is_ok());
+    }
+
+    #[test]
+    fn update_takes_ownership_of_changed_fields() {
+        let base = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
+            "data": {"a": "1", "b": "1"}});
+        let live = apply(None, &base, &opts("m", false), cm()).unwrap();
+        let mut edited = live.clone();
+        edited["data"]["a"] = json!("2");
+        let u = UpdateOptions {
+            manager: "kubectl-edit".into(),
+            time: "2026-11-21T19:00:00Z".into(),
+            subresource: None,
+            api_version: "v1".into(),
+        };
+        let out = track_update(Some(&live), &edited, &u, cm()).unwrap();
+        let entries = out["metadata"]["managedFields"].as_array().unwrap();
+        assert_eq!(entries[0]["manager"], "m");
+        assert_eq!(entries[0]["fieldsV1"], json!({"f:data": {"f:b": {}}}));
+        assert_eq!(entries[1]["manager"], "kubectl-edit");
+        assert_eq!(entries[1]["operation"], "Update");
+        assert_eq!(entries[1]["fieldsV1"], json!({"f:data": {"f:a": {}}}));
+        // m applying a again now conflicts with an Update manager.
+        let err = apply(Some(&out), &base, &opts("m", false), cm()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Apply failed with 1 conflict: conflict with \"kubectl-edit\" using v1: .data.a"
+        );
+    }
+
+    #[test]
+    fn many_conflicts_are_grouped_by_manager() {
+        let c = |m: &str, p: &str| Conflict {
+            manager: m.into(),
+            operation: "Apply".into(),
+            api_version: "v1".into(),
+            subresource: None,
+            field_path: p.into(),
+        };
+        let e = ApplyError::Conflicts(vec![
+            c("b", ".data.x"),
+            c("a", ".data.y"),
+            c("b", ".data.z"),
+        ]);
+        assert_eq!(
+            e.to_string(),
+            "Apply failed with 3 conflicts: conflicts with \"a\":\n- .data.y\nconflicts with \"b\":\n- .data.x\n- .data.z"
+        );
+    }
+
+    #[test]
+    fn rejects_managed_fields_in_config() {
+        let bad = json!({"metadata": {"managedFields": []}});
+        assert!(matches!(
+            apply(None, &bad, &opts("m", false), cm()),
+            Err(ApplyError::Invalid(_))
+        ));
+    }
+}
