@@ -38,6 +38,7 @@ mod kubeconfig;
 mod objects;
 mod openapi;
 mod persist;
+mod proto;
 mod registry;
 mod selectors;
 mod server;

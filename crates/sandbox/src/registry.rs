@@ -545,6 +545,7 @@ impl Registry {
                                 json!({
                                     "version": v,
                                     "resources": rs.iter().map(|r| r.aggregated_entry()).collect::<Vec<_>>(),
+                                    "freshness": "Current",
                                 })
                             })
                             .collect(),

@@ -1,1 +1,181 @@
-//! placeholder
+//! The real helm v4.3.1 against the sandbox.
+
+use std::time::Duration;
+
+use charthouse_sandbox::SandboxConfig;
+
+use crate::common::{Env, data};
+
+fn chart(name: &str) -> String {
+    data(&format!("charts/{name}")).display().to_string()
+}
+
+fn simulated() -> SandboxConfig {
+    SandboxConfig {
+        simulate_workloads: true,
+        simulate_delay: Duration::from_millis(300),
+        ..SandboxConfig::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn install_upgrade_rollback_history_list_get_uninstall() {
+    let env = Env::start().await;
+    let basic = chart("basic");
+    let out = env.helm(&["install", "demo", &basic, "-n", "default"]);
+    assert!(out.contains("STATUS: deployed"), "{out}");
+    let cm = env.kubectl(&[
+        "get",
+        "configmap",
+        "demo-settings",
+        "-o",
+        "jsonpath={.data.color}",
+    ]);
+    assert_eq!(cm, "blue");
+
+    let out = env.helm(&[
+        "upgrade",
+        "demo",
+        &basic,
+        "-n",
+        "default",
+        "--set",
+        "color=green",
+    ]);
+    assert!(out.contains("REVISION: 2"), "{out}");
+    assert_eq!(
+        env.kubectl(&[
+            "get",
+            "configmap",
+            "demo-settings",
+            "-o",
+            "jsonpath={.data.color}"
+        ]),
+        "green"
+    );
+
+    let out = env.helm(&["rollback", "demo", "1", "-n", "default"]);
+    assert!(out.contains("Rollback was a success"), "{out}");
+    assert_eq!(
+        env.kubectl(&[
+            "get",
+            "configmap",
+            "demo-settings",
+            "-o",
+            "jsonpath={.data.color}"
+        ]),
+        "blue"
+    );
+
+    let out = env.helm(&["history", "demo", "-n", "default"]);
+    let revisions: Vec<&str> = out.lines().skip(1).collect();
+    assert_eq!(revisions.len(), 3, "{out}");
+    assert!(
+        out.contains("superseded") && out.contains("deployed"),
+        "{out}"
+    );
+
+    env.kubectl(&["create", "namespace", "other"]);
+    env.helm(&[
+        "install",
+        "second",
+        &basic,
+        "-n",
+        "other",
+        "--set",
+        "port=8080",
+    ]);
+    let out = env.helm(&["list", "-A"]);
+    assert!(
+        out.contains("demo") && out.contains("second") && out.contains("other"),
+        "{out}"
+    );
+
+    let out = env.helm(&["get", "all", "demo", "-n", "default"]);
+    assert!(
+        out.contains("demo-settings") && out.contains("COMPUTED VALUES"),
+        "{out}"
+    );
+
+    let out = env.helm(&["uninstall", "demo", "-n", "default"]);
+    assert!(out.contains("release \"demo\" uninstalled"), "{out}");
+    let gone = env.kubectl_output(&["get", "configmap", "demo-settings"]);
+    assert!(!gone.status.success());
+    let out = env.helm(&["list", "-A", "-q"]);
+    assert_eq!(out.trim(), "second");
+    env.sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hooks_and_helm_test_with_simulated_workloads() {
+    let env = Env::with(simulated()).await;
+    let out = env.helm(&[
+        "install",
+        "hooked",
+        &chart("hook"),
+        "--wait",
+        "--timeout",
+        "60s",
+    ]);
+    assert!(out.contains("STATUS: deployed"), "{out}");
+    env.kubectl(&["get", "configmap", "hooked-after-hook"]);
+
+    env.helm(&[
+        "install",
+        "tested",
+        &chart("testpod"),
+        "--wait",
+        "--timeout",
+        "60s",
+    ]);
+    let out = env.helm(&["test", "tested", "--timeout", "60s"]);
+    assert!(out.contains("Phase:          Succeeded"), "{out}");
+    env.sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn install_wait_waits_for_simulated_readiness() {
+    let env = Env::with(simulated()).await;
+    let started = std::time::Instant::now();
+    let out = env.helm(&[
+        "install",
+        "app",
+        &chart("wait"),
+        "--wait",
+        "--timeout",
+        "60s",
+    ]);
+    assert!(out.contains("STATUS: deployed"), "{out}");
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "helm returned before the simulated delay"
+    );
+    let ready = env.kubectl(&[
+        "get",
+        "deploy",
+        "app-web",
+        "-o",
+        "jsonpath={.status.readyReplicas}",
+    ]);
+    assert_eq!(ready, "2");
+    let phase = env.kubectl(&["get", "pvc", "app-data", "-o", "jsonpath={.status.phase}"]);
+    assert_eq!(phase, "Bound");
+    env.sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn install_wait_times_out_without_simulation() {
+    let env = Env::start().await;
+    let out = env.helm_output(&[
+        "install",
+        "app",
+        &chart("wait"),
+        "--wait",
+        "--timeout",
+        "3s",
+    ]);
+    assert!(
+        !out.status.success(),
+        "a Deployment nobody runs must not become ready"
+    );
+}

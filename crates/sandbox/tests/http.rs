@@ -47,7 +47,13 @@ fn recorded(name: &str) -> Recorded {
 async fn env_with_ref_namespace() -> Env {
     let env = Env::start().await;
     let (code, _) = env
-        .raw("POST", "/api/v1/namespaces", "application/json", r#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"ref"}}"#, "test")
+        .raw(
+            "POST",
+            "/api/v1/namespaces",
+            "application/json",
+            r#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"ref"}}"#,
+            "test",
+        )
         .await;
     assert_eq!(code, 201);
     env
@@ -57,7 +63,9 @@ async fn env_with_ref_namespace() -> Env {
 /// and checks the status code and the exact body bytes.
 async fn replay_exact(env: &Env, name: &str) {
     let r = recorded(name);
-    let (code, body) = env.raw(&r.method, &r.path, &r.content_type, &r.body, "curl/8.5.0").await;
+    let (code, body) = env
+        .raw(&r.method, &r.path, &r.content_type, &r.body, "curl/8.5.0")
+        .await;
     assert_eq!(code, r.code, "{name}: {}", String::from_utf8_lossy(&body));
     assert_eq!(String::from_utf8(body).unwrap(), r.response, "{name}");
 }
@@ -66,7 +74,13 @@ async fn replay_exact(env: &Env, name: &str) {
 /// object answers can be compared structurally.
 fn normalize(mut v: Value) -> Value {
     if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut) {
-        for k in ["uid", "resourceVersion", "creationTimestamp", "managedFields", "continue"] {
+        for k in [
+            "uid",
+            "resourceVersion",
+            "creationTimestamp",
+            "managedFields",
+            "continue",
+        ] {
             m.remove(k);
         }
     }
@@ -80,7 +94,9 @@ fn normalize(mut v: Value) -> Value {
 
 async fn replay_object(env: &Env, name: &str) -> Value {
     let r = recorded(name);
-    let (code, body) = env.raw(&r.method, &r.path, &r.content_type, &r.body, "curl/8.5.0").await;
+    let (code, body) = env
+        .raw(&r.method, &r.path, &r.content_type, &r.body, "curl/8.5.0")
+        .await;
     assert_eq!(code, r.code, "{name}: {}", String::from_utf8_lossy(&body));
     let got: Value = serde_json::from_slice(&body).unwrap();
     let want: Value = serde_json::from_str(&r.response).unwrap();
@@ -104,16 +120,27 @@ async fn status_errors_are_byte_identical_to_the_api_server() {
 async fn unauthenticated_and_anonymous_requests() {
     let env = Env::start().await;
     let url = env.sandbox.url();
-    let kc = env.sandbox.kubeconfig_yaml().replace(env.sandbox.token(), "wrong-token");
+    let kc = env
+        .sandbox
+        .kubeconfig_yaml()
+        .replace(env.sandbox.token(), "wrong-token");
     let kc = kube::config::Kubeconfig::from_yaml(&kc).unwrap();
-    let cfg = kube::Config::from_custom_kubeconfig(kc, &Default::default()).await.unwrap();
+    let cfg = kube::Config::from_custom_kubeconfig(kc, &Default::default())
+        .await
+        .unwrap();
     let client = kube::Client::try_from(cfg).unwrap();
-    let req = http::Request::get("/api/v1/namespaces/ref/secrets").header("User-Agent", "curl/8").body(Vec::new()).unwrap();
+    let req = http::Request::get("/api/v1/namespaces/ref/secrets")
+        .header("User-Agent", "curl/8")
+        .body(Vec::new())
+        .unwrap();
     let resp = client.send(req.map(Into::into)).await.unwrap();
     assert_eq!(resp.status().as_u16(), 401);
     use http_body_util::BodyExt as _;
     let body = resp.into_body().collect().await.unwrap().to_bytes();
-    assert_eq!(String::from_utf8(body.to_vec()).unwrap(), recorded("unauthorized_401.txt").response);
+    assert_eq!(
+        String::from_utf8(body.to_vec()).unwrap(),
+        recorded("unauthorized_401.txt").response
+    );
     assert!(url.starts_with("https://127.0.0.1:"));
     env.sandbox.shutdown().await;
 }
@@ -124,15 +151,32 @@ async fn dry_run_list_paging_and_patches_match_the_recording() {
     replay_object(&env, "create_configmap.txt").await;
     let dry = replay_object(&env, "dry_run_create.txt").await;
     assert!(dry["metadata"].get("resourceVersion").is_none());
-    let (code, _) = env.raw("GET", "/api/v1/namespaces/ref/configmaps/dry", "", "", "t").await;
+    let (code, _) = env
+        .raw("GET", "/api/v1/namespaces/ref/configmaps/dry", "", "", "t")
+        .await;
     assert_eq!(code, 404, "dry run must not store");
 
     // A second labelled object so that limit=1 leaves something to continue to.
-    env.raw("POST", "/api/v1/namespaces/ref/configmaps", "application/json", r#"{"metadata":{"name":"c2","labels":{"app":"x"}}}"#, "t").await;
+    env.raw(
+        "POST",
+        "/api/v1/namespaces/ref/configmaps",
+        "application/json",
+        r#"{"metadata":{"name":"c2","labels":{"app":"x"}}}"#,
+        "t",
+    )
+    .await;
     let page = replay_object(&env, "list_with_selector.txt").await;
     let token = page["metadata"]["continue"].as_str().unwrap().to_string();
     let (code, body) = env
-        .raw("GET", &format!("/api/v1/namespaces/ref/configmaps?labelSelector=app%3Dx&limit=1&continue={token}"), "", "", "t")
+        .raw(
+            "GET",
+            &format!(
+                "/api/v1/namespaces/ref/configmaps?labelSelector=app%3Dx&limit=1&continue={token}"
+            ),
+            "",
+            "",
+            "t",
+        )
         .await;
     assert_eq!(code, 200);
     let next: Value = serde_json::from_slice(&body).unwrap();
@@ -142,9 +186,14 @@ async fn dry_run_list_paging_and_patches_match_the_recording() {
     replay_object(&env, "merge_patch.txt").await;
     // The API server fills in dozens of Deployment defaults the sandbox does not (see the
     // crate docs), so only the patched containers and the generation are compared here.
-    for name in ["strategic_merge_patch_deployment_create.txt", "strategic_merge_patch.txt"] {
+    for name in [
+        "strategic_merge_patch_deployment_create.txt",
+        "strategic_merge_patch.txt",
+    ] {
         let r = recorded(name);
-        let (code, body) = env.raw(&r.method, &r.path, &r.content_type, &r.body, "t").await;
+        let (code, body) = env
+            .raw(&r.method, &r.path, &r.content_type, &r.body, "t")
+            .await;
         assert_eq!(code, r.code, "{name}: {}", String::from_utf8_lossy(&body));
         let got: Value = serde_json::from_slice(&body).unwrap();
         let want: Value = serde_json::from_str(&r.response).unwrap();
@@ -153,11 +202,19 @@ async fn dry_run_list_paging_and_patches_match_the_recording() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|c| (c["name"].as_str().unwrap().to_string(), c["image"].as_str().unwrap().to_string()))
+                .map(|c| {
+                    (
+                        c["name"].as_str().unwrap().to_string(),
+                        c["image"].as_str().unwrap().to_string(),
+                    )
+                })
                 .collect()
         };
         assert_eq!(images(&got), images(&want), "{name}");
-        assert_eq!(got["metadata"]["generation"], want["metadata"]["generation"], "{name}");
+        assert_eq!(
+            got["metadata"]["generation"], want["metadata"]["generation"],
+            "{name}"
+        );
     }
     env.sandbox.shutdown().await;
 }

@@ -59,21 +59,42 @@ async fn client_side_apply_get_label_delete() {
     // Applying again changes nothing; applying a change patches only that field.
     let out = env.kubectl_stdin(&["apply", "-f", "-"], MANIFEST);
     assert!(out.contains("configmap/settings unchanged"), "{out}");
-    let changed = MANIFEST.replace("color: blue", "color: green").replace("nginx:1.27", "nginx:1.28");
+    let changed = MANIFEST
+        .replace("color: blue", "color: green")
+        .replace("nginx:1.27", "nginx:1.28");
     let out = env.kubectl_stdin(&["apply", "-f", "-"], &changed);
     assert!(out.contains("configmap/settings configured"), "{out}");
     assert!(out.contains("deployment.apps/web configured"), "{out}");
 
     let yaml = env.kubectl(&["get", "-n", "demo", "configmap", "settings", "-o", "yaml"]);
     assert!(yaml.contains("color: green"), "{yaml}");
-    assert!(yaml.contains("kubectl.kubernetes.io/last-applied-configuration"), "{yaml}");
+    assert!(
+        yaml.contains("kubectl.kubernetes.io/last-applied-configuration"),
+        "{yaml}"
+    );
     let yaml = env.kubectl(&["get", "-n", "demo", "deploy", "web", "-o", "yaml"]);
     assert!(yaml.contains("image: nginx:1.28"), "{yaml}");
     assert!(yaml.contains("generation: 2"), "{yaml}");
 
-    let out = env.kubectl(&["label", "-n", "demo", "configmap", "settings", "tier=backend"]);
+    let out = env.kubectl(&[
+        "label",
+        "-n",
+        "demo",
+        "configmap",
+        "settings",
+        "tier=backend",
+    ]);
     assert!(out.contains("configmap/settings labeled"), "{out}");
-    let out = env.kubectl(&["get", "-n", "demo", "configmaps", "-l", "tier=backend", "-o", "name"]);
+    let out = env.kubectl(&[
+        "get",
+        "-n",
+        "demo",
+        "configmaps",
+        "-l",
+        "tier=backend",
+        "-o",
+        "name",
+    ]);
     assert_eq!(out.trim(), "configmap/settings");
     let out = env.kubectl(&["get", "-n", "demo", "deployments"]);
     assert!(out.contains("READY") && out.contains("web"), "{out}");
@@ -130,7 +151,12 @@ spec:
                   x-kubernetes-preserve-unknown-fields: true
 "#;
     env.kubectl_stdin(&["apply", "-f", "-"], crd);
-    env.kubectl(&["wait", "--for=condition=established", "--timeout=10s", "crd/widgets.example.com"]);
+    env.kubectl(&[
+        "wait",
+        "--for=condition=established",
+        "--timeout=10s",
+        "crd/widgets.example.com",
+    ]);
     let out = env.kubectl_stdin(&["apply", "-f", "-"], "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\n  namespace: default\nspec:\n  size: 3\n");
     assert!(out.contains("widget.example.com/w1 created"), "{out}");
     let out = env.kubectl(&["get", "wd"]);
@@ -140,10 +166,20 @@ spec:
 
     // A condition set through the status subresource satisfies `kubectl wait`.
     env.kubectl(&[
-        "patch", "widget", "w1", "--subresource=status", "--type=merge",
-        "-p", r#"{"status":{"conditions":[{"type":"Ready","status":"True"}]}}"#,
+        "patch",
+        "widget",
+        "w1",
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        r#"{"status":{"conditions":[{"type":"Ready","status":"True"}]}}"#,
     ]);
-    env.kubectl(&["wait", "--for=condition=Ready", "--timeout=10s", "widget/w1"]);
+    env.kubectl(&[
+        "wait",
+        "--for=condition=Ready",
+        "--timeout=10s",
+        "widget/w1",
+    ]);
 
     env.kubectl(&["delete", "crd", "widgets.example.com"]);
     let out = env.kubectl_output(&["get", "widgets"]);

@@ -70,20 +70,16 @@ impl Request {
     pub(crate) fn field_manager(&self) -> String {
         match self.q("fieldManager") {
             Some(m) if !m.is_empty() => m.to_string(),
-            // The API server uses the user agent up to the first '/'.
-            _ => self
-                .user_agent
-                .split('/')
-                .next()
-                .filter(|s| !s.is_empty())
-                .unwrap_or("unknown")
-                .to_string(),
+            _ => charthouse_patch::ssa::manager_from_user_agent(&self.user_agent),
         }
     }
 
     /// The body as a JSON object.
     pub(crate) fn json_body(&self) -> Result<Value, ApiError> {
         let ct = self.content_type.split(';').next().unwrap_or("").trim();
+        if ct == "application/vnd.kubernetes.protobuf" {
+            return crate::proto::decode(&self.body, &self.content_type);
+        }
         if ct.contains("protobuf") || ct.contains("cbor") {
             return Err(ApiError::unsupported_media_type(&self.content_type));
         }

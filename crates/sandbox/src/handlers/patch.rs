@@ -90,22 +90,189 @@ fn apply_patch(
             let tref = schema.type_or_deduced(&t.rt.api_version(), &t.rt.kind);
             charthouse_patch::strategic::apply(current, patch, tref)
         }
-        PatchType::Apply => {
-            return Err(ApiError {
-                code: 415,
-                reason: "UnsupportedMediaType",
-                message: "server-side apply (application/apply-patch+yaml) is not available in this sandbox build".into(),
-                details: None,
-            });
-        }
+        PatchType::Apply => unreachable_apply(),
     }
     .map_err(|e| patch_error(e, t, name))
+}
+
+/// Server-side apply is not a patch of `current` but a merge of ownership; callers route
+/// it to [`apply`] before reaching [`apply_patch`].
+fn unreachable_apply() -> charthouse_patch::Result<Value> {
+    Err(charthouse_patch::Error::MergePatch {
+        path: String::new(),
+        message: "apply patches are handled by server-side apply".into(),
+    })
+}
+
+/// The now-timestamp managedFields entries record.
+fn now() -> String {
+    crate::util::now_rfc3339()
+}
+
+fn update_options(req: &Request, t: &Target) -> charthouse_patch::ssa::UpdateOptions {
+    charthouse_patch::ssa::UpdateOptions {
+        manager: req.field_manager(),
+        time: now(),
+        subresource: t.subresource.clone(),
+        api_version: t.rt.api_version(),
+    }
+}
+
+/// Records a create in `metadata.managedFields` (operation `Update`).
+pub(crate) fn track_create(
+    state: &State,
+    req: &Request,
+    t: &Target,
+    obj: &mut Value,
+) -> Result<(), ApiError> {
+    let schema = state.patch_schema.read().unwrap_or_else(|e| e.into_inner());
+    let ty = schema.type_or_deduced(&t.rt.api_version(), &t.rt.kind);
+    let name = meta_str(obj, "name").unwrap_or("").to_string();
+    *obj = charthouse_patch::ssa::track_update(None, obj, &update_options(req, t), ty)
+        .map_err(|e| patch_error(e, t, &name))?;
+    Ok(())
+}
+
+/// Records an update or patch in `metadata.managedFields`.
+pub(crate) fn track_update(
+    state: &State,
+    req: &Request,
+    t: &Target,
+    old: &Value,
+    new: &mut Value,
+) -> Result<(), ApiError> {
+    let schema = state.patch_schema.read().unwrap_or_else(|e| e.into_inner());
+    let ty = schema.type_or_deduced(&t.rt.api_version(), &t.rt.kind);
+    let name = meta_str(new, "name").unwrap_or("").to_string();
+    *new = charthouse_patch::ssa::track_update(Some(old), new, &update_options(req, t), ty)
+        .map_err(|e| patch_error(e, t, &name))?;
+    Ok(())
+}
+
+/// `fieldValidation=Strict`: 400 for fields the type does not declare (or given twice),
+/// worded as the API server's strict decoder. `Warn` and `Ignore` accept the object.
+pub(crate) fn validate_fields(
+    state: &State,
+    req: &Request,
+    t: &Target,
+    obj: &Value,
+) -> Result<(), ApiError> {
+    if req.q("fieldValidation") != Some("Strict") {
+        return Ok(());
+    }
+    let schema = state.patch_schema.read().unwrap_or_else(|e| e.into_inner());
+    let Some(ty) = schema.type_for(&t.rt.api_version(), &t.rt.kind) else {
+        return Ok(());
+    };
+    let mut problems = Vec::new();
+    if let Ok(raw) = std::str::from_utf8(&req.body) {
+        problems.extend(charthouse_patch::validate::duplicate_fields(raw));
+    }
+    problems.extend(charthouse_patch::validate::unknown_fields(obj, ty));
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::bad_request(
+        charthouse_patch::validate::strict_error_message(&t.rt.kind, &t.rt.version, &problems),
+    ))
+}
+
+/// PATCH with `application/apply-patch+yaml`: server-side apply, creating the object if
+/// it does not exist.
+fn apply(state: &State, req: &Request, t: &Target, config: Value) -> Result<Reply, ApiError> {
+    let dry = req.dry_run()?;
+    let name = t.name.clone().unwrap_or_default();
+    let manager = match req.q("fieldManager") {
+        Some(m) if !m.is_empty() => m.to_string(),
+        _ => {
+            return Err(ApiError::bad_request(
+                "PATCH request with apply type requires fieldManager",
+            ));
+        }
+    };
+    check_type(&config, t)?;
+    if let Some(n) = meta_str(&config, "name") {
+        if n != name {
+            return Err(ApiError::bad_request(format!(
+                "the name of the object ({n}) does not match the name on the URL ({name})"
+            )));
+        }
+    }
+    validate_fields(state, req, t, &config)?;
+    let opts = charthouse_patch::ssa::ApplyOptions {
+        manager,
+        force: req.flag("force"),
+        time: now(),
+        subresource: t.subresource.clone(),
+        api_version: t.rt.api_version(),
+    };
+    let key = key_for(t, &name);
+    let mut g = state.store.lock();
+    let old = g.get(&key);
+    if let Some(rv) = meta_str(&config, "resourceVersion").filter(|s| !s.is_empty()) {
+        if old
+            .as_ref()
+            .and_then(|o| meta_str(o, "resourceVersion").map(str::to_string))
+            .as_deref()
+            != Some(rv)
+        {
+            return Err(ApiError::modified(&t.rt.resource, &t.rt.group, &name));
+        }
+    }
+    let current = old.as_ref().map(|o| as_served(o, &t.rt));
+    let applied = {
+        let schema = state.patch_schema.read().unwrap_or_else(|e| e.into_inner());
+        let ty = schema.type_or_deduced(&t.rt.api_version(), &t.rt.kind);
+        charthouse_patch::ssa::apply(current.as_ref(), &config, &opts, ty)
+    };
+    let applied = match applied {
+        Ok(v) => v,
+        Err(e) => {
+            if let Some(status) = e.status() {
+                return Err(ApiError {
+                    code: 409,
+                    reason: "Conflict",
+                    message: status
+                        .get("message")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string(),
+                    details: status.get("details").cloned(),
+                });
+            }
+            return Err(match e {
+                charthouse_patch::ssa::ApplyError::Invalid(inner) => patch_error(inner, t, &name),
+                other => ApiError::bad_request(other.to_string()),
+            });
+        }
+    };
+    match old {
+        None => {
+            if t.subresource.is_some() {
+                return Err(ApiError::not_found(&t.rt.resource, &t.rt.group, &name));
+            }
+            let (key, obj) = super::write::admit_create(state, &g, t, applied)?;
+            if dry {
+                return Ok(Reply::json(201, &as_served(&obj, &t.rt), req));
+            }
+            let stored = super::write::commit_create(state, &mut g, key, obj)?;
+            Ok(Reply::json(201, &as_served(&stored, &t.rt), req))
+        }
+        Some(old) => {
+            let new = merge_update(t, &old, applied, Part::of(t));
+            let out = commit_update(state, &mut g, t, &key, &old, new, dry)?;
+            Ok(Reply::json(200, &as_served(&out, &t.rt), req))
+        }
+    }
 }
 
 /// PATCH on an object or its `status`.
 pub(crate) fn patch(state: &State, req: &Request, t: &Target) -> Result<Reply, ApiError> {
     let ty = patch_type(req, t)?;
     let body = req.json_body()?;
+    if ty == PatchType::Apply {
+        return apply(state, req, t, body);
+    }
     let dry = req.dry_run()?;
     let name = t.name.clone().unwrap_or_default();
     let key = key_for(t, &name);
@@ -126,7 +293,9 @@ pub(crate) fn patch(state: &State, req: &Request, t: &Target) -> Result<Reply, A
             meta_str(&patched, "name").unwrap_or("")
         )));
     }
-    let new = merge_update(t, &old, patched, Part::of(t));
+    validate_fields(state, req, t, &patched)?;
+    let mut new = merge_update(t, &old, patched, Part::of(t));
+    track_update(state, req, t, &old, &mut new)?;
     let out = commit_update(state, &mut g, t, &key, &old, new, dry)?;
     Ok(Reply::json(200, &as_served(&out, &t.rt), req))
 }
