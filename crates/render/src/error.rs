@@ -4,13 +4,14 @@
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// Loading the chart (or a subchart) failed.
-    #[error("{message}")]
+    /// Loading the chart (or a subchart) failed. Displays helm's text.
+    #[error("{source}")]
     LoadChart {
         /// The chart path or reference.
         chart: String,
-        /// helm's message.
-        message: String,
+        /// The loader's error.
+        #[source]
+        source: charthouse_chart::Error,
     },
     /// Reading or merging user values failed (`-f`, `--set` family).
     #[error("{message}")]
@@ -18,23 +19,34 @@ pub enum Error {
         /// helm's message.
         message: String,
     },
-    /// Dependencies listed in Chart.yaml are missing or could not be processed.
-    #[error("{message}")]
-    Dependencies {
-        /// helm's message.
-        message: String,
+    /// The chart cannot be installed (library type) or its dependencies are missing.
+    #[error("{source}")]
+    CheckChart {
+        /// The check's error.
+        #[source]
+        source: charthouse_chart::Error,
     },
-    /// The chart type cannot be installed (`library charts are not installable`).
-    #[error("{chart_type} charts are not installable")]
-    NotInstallable {
-        /// The chart's type.
-        chart_type: String,
+    /// Dependency processing (conditions, tags, import-values) failed.
+    #[error("chart dependencies processing failed: {source}")]
+    ProcessDependencies {
+        /// The processing error.
+        #[source]
+        source: charthouse_chart::Error,
     },
     /// Coalescing values or validating them against a schema failed.
-    #[error("{message}")]
+    #[error("{source}")]
     PrepareValues {
-        /// helm's message.
-        message: String,
+        /// The values error.
+        #[source]
+        source: charthouse_chart::Error,
+    },
+    /// The release name is invalid.
+    #[error(
+        "release name check failed: release name {name:?}: invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53"
+    )]
+    ReleaseName {
+        /// The name given.
+        name: String,
     },
     /// `--kube-version` is not a version.
     #[error("invalid kube version '{input}': {message}")]
@@ -107,9 +119,10 @@ impl Error {
         match self {
             Error::LoadChart { .. } => "LoadChart",
             Error::LoadValues { .. } => "LoadValues",
-            Error::Dependencies { .. } => "Dependencies",
-            Error::NotInstallable { .. } => "NotInstallable",
+            Error::CheckChart { .. } => "CheckChart",
+            Error::ProcessDependencies { .. } => "ProcessDependencies",
             Error::PrepareValues { .. } => "PrepareValues",
+            Error::ReleaseName { .. } => "ReleaseName",
             Error::KubeVersion { .. } => "KubeVersion",
             Error::IncompatibleKubeVersion { .. } => "IncompatibleKubeVersion",
             Error::ParseTemplate { .. } => "ParseTemplate",

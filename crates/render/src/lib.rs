@@ -15,12 +15,15 @@ pub mod engine;
 mod error;
 pub mod files;
 mod glob;
+mod gomatch;
 pub mod manifest;
 pub mod rewrite;
+pub mod template;
 
 pub use capabilities::{Capabilities, KubeVersion};
 pub use engine::{EngineOptions, ReleaseInfo, render};
 pub use error::Error;
+pub use template::{TemplateRequest, template};
 
 /// Results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
