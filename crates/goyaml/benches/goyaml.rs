@@ -1,0 +1,2 @@
+//! Parse and emit throughput.
+fn main() {}

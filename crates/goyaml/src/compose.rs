@@ -1,0 +1,268 @@
+//! Event stream to node tree, as yaml.v2's `decode.go` `parser` builds it.
+//!
+//! The scanner and parser are libyaml's, through `libyaml-safer` (a safe
+//! Rust port of the same C code yaml.v2 was translated from), so syntax
+//! errors carry libyaml's exact problem strings. We reproduce yaml.v2's
+//! `parser.fail` to turn them into `yaml: line N: problem` messages.
+
+use std::collections::HashMap;
+
+use libyaml_safer::{ErrorKind, Event, EventData, Parser, ScalarStyle};
+
+/// Deepest nesting we build. yaml.v2 has no limit (Go stacks grow to 1 GB);
+/// we stop well before our own stack would, with an error instead of a crash.
+pub(crate) const MAX_DEPTH: usize = 1000;
+
+/// A parsed node.
+#[derive(Debug)]
+pub(crate) struct Node {
+    pub(crate) kind: Kind,
+}
+
+/// What a node holds; children are indices into [`Doc::nodes`].
+#[derive(Debug)]
+pub(crate) enum Kind {
+    Scalar {
+        value: String,
+        /// The resolved tag (`tag:yaml.org,2002:str`, `!foo`), if written.
+        tag: Option<String>,
+        /// libyaml's `plain_implicit`: plain style and no tag (or `!`).
+        plain: bool,
+    },
+    Seq(Vec<usize>),
+    /// Keys and values alternate.
+    Map(Vec<usize>),
+    Alias {
+        name: String,
+        target: usize,
+    },
+}
+
+/// One document: its nodes and the root.
+#[derive(Debug, Default)]
+pub(crate) struct Doc {
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) root: Option<usize>,
+}
+
+/// A yaml.v2 error message (already `yaml: `-prefixed) and where it is.
+#[derive(Debug)]
+pub(crate) struct YamlError {
+    pub(crate) message: String,
+    pub(crate) line: Option<usize>,
+    pub(crate) column: Option<usize>,
+}
+
+impl YamlError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        YamlError {
+            message: format!("yaml: {}", message.into()),
+            line: None,
+            column: None,
+        }
+    }
+}
+
+/// yaml.v2 `parser.fail`: scanner errors report the problem line + 1,
+/// parser errors the 0-based problem line (a long-standing quirk), and a
+/// problem on line 0 falls back to the context line, or to no line at all.
+fn fail(err: &libyaml_safer::Error) -> YamlError {
+    let problem = err.problem();
+    let problem = if problem.is_empty() {
+        "unknown problem parsing YAML content"
+    } else {
+        problem
+    };
+    let pm = err.problem_mark();
+    let mut line = None;
+    if let Some(m) = pm.filter(|m| m.line != 0) {
+        let l = m.line as usize;
+        line = Some(if err.kind() == ErrorKind::Scanner {
+            l + 1
+        } else {
+            l
+        });
+    } else if let Some(m) = err.context_mark().filter(|m| m.line != 0) {
+        line = Some(m.line as usize);
+    }
+    let message = match line {
+        Some(l) => format!("yaml: line {l}: {problem}"),
+        None => format!("yaml: {problem}"),
+    };
+    YamlError {
+        message,
+        line,
+        column: pm.map(|m| m.column as usize + 1),
+    }
+}
+
+/// Reads events one document at a time.
+pub(crate) struct Composer<'a> {
+    parser: Parser<&'a [u8]>,
+    input: &'a [u8],
+    started: bool,
+    done: bool,
+}
+
+impl<'a> Composer<'a> {
+    /// yaml.v2 `newParser`: empty input is read as a single newline.
+    pub(crate) fn new(input: &'a [u8]) -> Self {
+        let input: &'a [u8] = if input.is_empty() { b"\n" } else { input };
+        let mut parser = Parser::new();
+        parser.set_input(input);
+        Composer {
+            parser,
+            input,
+            started: false,
+            done: false,
+        }
+    }
+
+    fn next_event(&mut self) -> Result<Event, YamlError> {
+        self.parser.parse().map_err(|e| fail(&e))
+    }
+
+    /// The next document, or `None` at the end of the stream.
+    pub(crate) fn next_doc(&mut self) -> Result<Option<Doc>, YamlError> {
+        if self.done {
+            return Ok(None);
+        }
+        if !self.started {
+            self.started = true;
+            let ev = self.next_event()?;
+            if !matches!(ev.data, EventData::StreamStart { .. }) {
+                return Err(YamlError::new("expected STREAM-START"));
+            }
+        }
+        let ev = self.next_event()?;
+        match ev.data {
+            EventData::StreamEnd => {
+                self.done = true;
+                Ok(None)
+            }
+            EventData::DocumentStart { .. } => {
+                let doc = self.document()?;
+                Ok(Some(doc))
+            }
+            _ => Err(YamlError::new("expected DOCUMENT-START")),
+        }
+    }
+
+    /// libyaml 0.2 (and so `libyaml-safer`) accepts YAML 1.2's `\/` escape
+    /// in double-quoted scalars; yaml.v2's older scanner rejects it.
+    fn check_escapes(&self, start: usize, end: usize) -> Result<(), YamlError> {
+        let Some(raw) = self.input.get(start..end) else {
+            return Ok(());
+        };
+        let mut i = 0;
+        while i + 1 < raw.len() {
+            if raw[i] == b'\\' {
+                if raw[i + 1] == b'/' {
+                    let at = start + i;
+                    let line = self.input[..at].iter().filter(|&&b| b == b'\n').count();
+                    let col = at
+                        - self.input[..at]
+                            .iter()
+                            .rposition(|&b| b == b'\n')
+                            .map_or(0, |p| p + 1);
+                    let message = if line == 0 {
+                        "yaml: found unknown escape character".to_owned()
+                    } else {
+                        format!("yaml: line {}: found unknown escape character", line + 1)
+                    };
+                    return Err(YamlError {
+                        message,
+                        line: (line > 0).then_some(line + 1),
+                        column: Some(col + 1),
+                    });
+                }
+                i += 2;
+            } else {
+                i += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Builds one document's tree without recursion, so hostile nesting
+    /// cannot exhaust the stack.
+    fn document(&mut self) -> Result<Doc, YamlError> {
+        let mut doc = Doc::default();
+        let mut anchors: HashMap<String, usize> = HashMap::new();
+        let mut stack: Vec<usize> = Vec::new();
+        loop {
+            let ev = self.next_event()?;
+            if let EventData::Scalar {
+                style: ScalarStyle::DoubleQuoted,
+                ..
+            } = ev.data
+            {
+                self.check_escapes(ev.start_mark.index as usize, ev.end_mark.index as usize)?;
+            }
+            let (kind, anchor, opens) = match ev.data {
+                EventData::DocumentEnd { .. } => return Ok(doc),
+                EventData::SequenceEnd | EventData::MappingEnd => {
+                    stack.pop();
+                    continue;
+                }
+                EventData::Scalar {
+                    anchor,
+                    tag,
+                    value,
+                    plain_implicit,
+                    ..
+                } => (
+                    Kind::Scalar {
+                        value,
+                        tag,
+                        plain: plain_implicit,
+                    },
+                    anchor,
+                    false,
+                ),
+                EventData::Alias { anchor } => {
+                    let Some(&target) = anchors.get(&anchor) else {
+                        return Err(YamlError::new(format!(
+                            "unknown anchor '{anchor}' referenced"
+                        )));
+                    };
+                    (
+                        Kind::Alias {
+                            name: anchor,
+                            target,
+                        },
+                        None,
+                        false,
+                    )
+                }
+                EventData::SequenceStart { anchor, .. } => (Kind::Seq(Vec::new()), anchor, true),
+                EventData::MappingStart { anchor, .. } => (Kind::Map(Vec::new()), anchor, true),
+                EventData::StreamStart { .. }
+                | EventData::StreamEnd
+                | EventData::DocumentStart { .. } => {
+                    return Err(YamlError::new("unexpected event in document"));
+                }
+            };
+            let id = doc.nodes.len();
+            doc.nodes.push(Node { kind });
+            // yaml.v2 registers the anchor when the node starts, before its
+            // children, so `&a [*a]` finds itself (and fails later).
+            if let Some(a) = anchor {
+                anchors.insert(a, id);
+            }
+            match stack.last() {
+                Some(&parent) => match &mut doc.nodes[parent].kind {
+                    Kind::Seq(items) | Kind::Map(items) => items.push(id),
+                    _ => return Err(YamlError::new("internal error: scalar parent")),
+                },
+                None => doc.root = Some(id),
+            }
+            if opens {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(YamlError::new(format!("exceeded max depth of {MAX_DEPTH}")));
+                }
+                stack.push(id);
+            }
+        }
+    }
+}

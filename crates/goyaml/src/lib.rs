@@ -1,0 +1,63 @@
+//! YAML, JSON and TOML exactly as helm v4 reads and writes them.
+//!
+//! Helm reads values files, `fromYaml` input and manifests with
+//! sigs.k8s.io/yaml (yaml.v2's YAML 1.1 rules, then a JSON round trip that
+//! makes every number a float64) and writes `toYaml` with the same library
+//! (encoding/json, then yaml.v2's emitter). This crate reproduces those
+//! pipelines byte for byte, one function per Go call, including the error
+//! messages helm prints. It knows nothing of templates: its [`Value`] is
+//! what a Go `interface{}` holds, and the `funcs` crate converts to it.
+//!
+//! ```
+//! use charthouse_goyaml::helm::{to_json, to_yaml};
+//! use charthouse_goyaml::{Value, load_values};
+//!
+//! let values = load_values(b"port: 0x1F\nenabled: on\nname: '010'\n").unwrap();
+//! assert_eq!(values["port"], Value::Float(31.0));
+//! assert_eq!(values["enabled"], Value::Bool(true));
+//! let map = Value::Map(values);
+//! assert_eq!(to_yaml(&map), "enabled: true\nname: \"010\"\nport: 31");
+//! assert_eq!(to_json(&map), r#"{"enabled":true,"name":"010","port":31}"#);
+//!
+//! let err = load_values(b"a: 1\nb: c: d\n").unwrap_err();
+//! assert_eq!(
+//!     err.to_string(),
+//!     "cannot unmarshal yaml document: error converting YAML to JSON: \
+//!      yaml: line 2: mapping values are not allowed in this context"
+//! );
+//! ```
+//!
+//! # Pipelines
+//! - Reading: [`unmarshal`], [`unmarshal_map`], [`unmarshal_seq`]
+//!   (sigs.k8s.io/yaml `Unmarshal`), [`load_values`] (helm `LoadValues`).
+//! - Writing: [`marshal`] (sigs.k8s.io/yaml `Marshal`), [`json_marshal`],
+//!   [`json_marshal_indent`], [`json_marshal_raw`].
+//! - JSON reading: [`json_unmarshal`], [`json_unmarshal_map`],
+//!   [`json_unmarshal_seq`].
+//! - Helm's template functions with their error conventions: [`helm`].
+
+mod compose;
+mod decode;
+mod emit;
+mod error;
+mod gofmt;
+pub mod helm;
+mod json;
+mod json_decode;
+mod json_encode;
+mod resolve;
+mod sigs;
+mod sort;
+mod timestamp;
+mod value;
+mod values;
+mod yaml_out;
+
+pub use error::{Error, Result};
+pub use json::{
+    json_marshal, json_marshal_indent, json_marshal_raw, json_unmarshal, json_unmarshal_map,
+    json_unmarshal_seq,
+};
+pub use sigs::{marshal, unmarshal, unmarshal_map, unmarshal_seq};
+pub use value::{Map, Value};
+pub use values::{load_values, merge_maps};

@@ -1,0 +1,127 @@
+//! sigs.k8s.io/yaml (`yaml.go`): `Unmarshal` = yaml.v2 decode of the first
+//! document, keys turned into strings, `json.Marshal`, then encoding/json
+//! decode into the target (so every number is a float64); `Marshal` =
+//! `json.Marshal` then `JSONToYAML`.
+
+use crate::compose::{Composer, YamlError};
+use crate::decode::decode;
+use crate::emit::emit;
+use crate::error::{Error, Result};
+use crate::gofmt::{Fmt, format_float};
+use crate::value::{Map, Value};
+use crate::yaml_out::to_node;
+
+fn yaml_to_json_error(e: YamlError) -> Error {
+    Error::YamlToJson {
+        message: e.message,
+        line: e.line,
+        column: e.column,
+    }
+}
+
+/// yaml.v2 `Unmarshal` into `interface{}` plus sigs.k8s.io/yaml's key
+/// conversion, before the JSON step: numbers keep their yaml.v2 kind.
+/// Only the first document of a stream is read, as yaml.v2 does.
+pub(crate) fn yaml_v2_decode(input: &[u8]) -> Result<Value, YamlError> {
+    let mut composer = Composer::new(input);
+    match composer.next_doc()? {
+        Some(doc) => decode(&doc),
+        None => Ok(Value::Null),
+    }
+}
+
+/// The JSON round trip of sigs.k8s.io/yaml's `yamlToJSONTarget` followed by
+/// encoding/json's decode: ints become float64, NaN and ±Inf are refused
+/// by `json.Marshal` (reported in its sorted-key traversal order).
+fn through_json(v: Value) -> Result<Value, YamlError> {
+    check_finite(&v)?;
+    Ok(floats(v))
+}
+
+fn check_finite(v: &Value) -> Result<(), YamlError> {
+    match v {
+        Value::Float(f) if !f.is_finite() => Err(YamlError {
+            message: format!(
+                "json: unsupported value: {}",
+                format_float(*f, Fmt::G, false)
+            ),
+            line: None,
+            column: None,
+        }),
+        Value::Seq(items) => items.iter().try_for_each(check_finite),
+        Value::Map(m) => m.values().try_for_each(check_finite),
+        _ => Ok(()),
+    }
+}
+
+fn floats(v: Value) -> Value {
+    match v {
+        Value::Int(i) => Value::Float(i as f64),
+        Value::Uint(u) => Value::Float(u as f64),
+        Value::Seq(items) => Value::Seq(items.into_iter().map(floats).collect()),
+        Value::Map(m) => Value::Map(m.into_iter().map(|(k, v)| (k, floats(v))).collect()),
+        other => other,
+    }
+}
+
+/// `sigs.k8s.io/yaml.Unmarshal(y, &v)` with `v interface{}`.
+///
+/// Reads the first YAML document with yaml.v2's YAML 1.1 rules and returns
+/// what helm's Go code sees: maps with string keys, every number a float64.
+///
+/// # Errors
+/// [`Error::YamlToJson`] for syntax errors, bad aliases or merges, keys
+/// that cannot become strings, and `.inf`/`.nan` values.
+pub fn unmarshal(yaml: &[u8]) -> Result<Value> {
+    let v = yaml_v2_decode(yaml).map_err(yaml_to_json_error)?;
+    through_json(v).map_err(yaml_to_json_error)
+}
+
+/// `sigs.k8s.io/yaml.Unmarshal(y, &m)` with `m map[string]interface{}`,
+/// as helm's `chartutil.ReadValues` and `fromYaml` call it. A null or empty
+/// document gives an empty map.
+///
+/// # Errors
+/// As [`unmarshal`], plus [`Error::JsonToGo`] when the document is not a map.
+pub fn unmarshal_map(yaml: &[u8]) -> Result<Map> {
+    match unmarshal(yaml)? {
+        Value::Map(m) => Ok(m),
+        Value::Null => Ok(Map::new()),
+        other => Err(Error::JsonToGo {
+            message: format!(
+                "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                other.json_kind()
+            ),
+        }),
+    }
+}
+
+/// `sigs.k8s.io/yaml.Unmarshal(y, &a)` with `a []interface{}`, as helm's
+/// `fromYamlArray` calls it. A null or empty document gives an empty list.
+///
+/// # Errors
+/// As [`unmarshal`], plus [`Error::JsonToGo`] when the document is not a list.
+pub fn unmarshal_seq(yaml: &[u8]) -> Result<Vec<Value>> {
+    match unmarshal(yaml)? {
+        Value::Seq(items) => Ok(items),
+        Value::Null => Ok(Vec::new()),
+        other => Err(Error::JsonToGo {
+            message: format!(
+                "json: cannot unmarshal {} into Go value of type []interface {{}}",
+                other.json_kind()
+            ),
+        }),
+    }
+}
+
+/// `sigs.k8s.io/yaml.Marshal(v)`: the YAML text helm's `toYaml` starts
+/// from, with its final newline.
+///
+/// # Errors
+/// [`Error::MarshalYaml`] for NaN/±Inf floats (`error marshaling into
+/// JSON: json: unsupported value: NaN`) and for map keys longer than the
+/// 1024 characters yaml.v2 accepts when it reads the JSON back.
+pub fn marshal(v: &Value) -> Result<String> {
+    let node = to_node(v).map_err(|e| e.into_marshal_error())?;
+    Ok(emit(&node))
+}

@@ -1,0 +1,3 @@
+//! Integration tests: helm-made goldens and properties.
+
+mod golden;
