@@ -14,6 +14,7 @@ mod flow;
 mod helm;
 mod lists;
 mod math;
+mod names;
 mod paths;
 mod random;
 mod regex;
@@ -23,6 +24,8 @@ mod types;
 mod urls;
 
 use charthouse_gotmpl::Func;
+
+pub use names::HELM_FUNCTION_NAMES;
 
 /// What the embedder decides about the environment the functions run in.
 #[derive(Debug, Clone, Default)]
