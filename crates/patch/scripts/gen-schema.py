@@ -14,7 +14,8 @@ Encoding of a type expression T:
   "u"                          untyped: any JSON, merged as SSA's deduced type
   {"r": NAME}                  reference to another definition
   {"m": T, "a": 1}             map with values T; "a" = x-kubernetes-map-type atomic
-  {"l": T, "t": LT, "k": [..]} list of T; LT = atomic|set|map, k = list-map-keys
+  {"l": T, "t": LT, "k": [..]} list of T; LT = atomic|set|map, k = list-map-keys,
+                               "kd" = {key: default} for key fields with a default
   {"o": {FIELD: T}, "a": 1}    struct; "a" = x-kubernetes-map-type atomic
 Field-level extras on any T: "ps" patch strategy, "mk" patch merge key,
 "ma" map-type given on the field ("atomic" or "granular"),
@@ -72,6 +73,16 @@ def zero_of(owner, field, p, defs):
     return ("lit", None)
 
 
+def key_defaults(p):
+    """Defaults of a map-list's key fields (structured-merge-diff uses them to
+    identify items that omit the key), from the item type's OpenAPI v3 schema."""
+    ref = p.get("items", {}).get("$ref")
+    if not ref:
+        return {}
+    props = V3.get(ref[len(PREFIX):], {}).get("properties", {})
+    return {k: props[k]["default"] for k in p["x-kubernetes-list-map-keys"] if "default" in props.get(k, {})}
+
+
 def conv(p, is_field=False, owner=None, field=None, defs=None):
     out = None
     if "$ref" in p:
@@ -82,6 +93,9 @@ def conv(p, is_field=False, owner=None, field=None, defs=None):
             del out["t"]
         if "x-kubernetes-list-map-keys" in p:
             out["k"] = p["x-kubernetes-list-map-keys"]
+            defaults = key_defaults(p)
+            if defaults:
+                out["kd"] = defaults
     elif p.get("type") == "object" and "additionalProperties" in p:
         out = {"m": conv(p["additionalProperties"])}
         if p.get("x-kubernetes-map-type") == "atomic":

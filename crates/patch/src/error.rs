@@ -110,5 +110,77 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The message as the apiserver words it, without this crate's step and
+    /// location prefix (e.g. evanphx/json-patch's or apimachinery's text).
+    pub fn api_message(&self) -> &str {
+        match self {
+            Error::LoadSchema { message, .. }
+            | Error::ReadCrd { message, .. }
+            | Error::DecodeJsonPatch { message, .. }
+            | Error::ApplyJsonPatch { message, .. }
+            | Error::MergePatch { message, .. }
+            | Error::StrategicPatch { message, .. }
+            | Error::StrategicDiff { message, .. }
+            | Error::ManagedFields { message, .. }
+            | Error::Typed { message, .. } => message,
+        }
+    }
+
+    /// The HTTP status the apiserver answers a PATCH that fails this way
+    /// with (k8s.io/apiserver `handlers/patch.go`): 400 for an undecodable
+    /// JSON patch, a `null` merge patch or the malformed-directive errors of
+    /// `interpretStrategicMergePatchError`; 422 for a JSON patch operation
+    /// that does not apply (message "the server rejected our request due to
+    /// an error in our request", the library's text as the cause), for lists
+    /// of lists and for patch content that does not match `$retainKeys`;
+    /// 500 for every other strategic-merge failure (an internal error there).
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Error::DecodeJsonPatch { .. } | Error::MergePatch { .. } => 400,
+            Error::ApplyJsonPatch { .. } => 422,
+            Error::StrategicPatch { message, .. } => match message.as_str() {
+                "invalid JSON document"
+                | "invalid patch format of primitive list"
+                | "invalid patch format of retainKeys"
+                | "invalid patch format of setElementOrder list"
+                | "strategic merge patch format is not supported" => 400,
+                "lists of lists are not supported"
+                | "patch content doesn't match retainKeys list" => 422,
+                _ => 500,
+            },
+            Error::Typed { .. } => 422,
+            _ => 500,
+        }
+    }
+}
+
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_follow_the_apiserver() {
+        let sp = |m: &str| Error::StrategicPatch {
+            path: ".spec".into(),
+            message: m.into(),
+        };
+        assert_eq!(sp("invalid patch format of retainKeys").http_status(), 400);
+        assert_eq!(sp("lists of lists are not supported").http_status(), 422);
+        assert_eq!(
+            sp("map: map[] does not contain declared merge key: name").http_status(),
+            500
+        );
+        let e = Error::ApplyJsonPatch {
+            index: 0,
+            path: "/x".into(),
+            message: "testing value /x failed: test failed".into(),
+        };
+        assert_eq!(e.http_status(), 422);
+        assert_eq!(e.api_message(), "testing value /x failed: test failed");
+        assert_eq!(e.reason(), "ApplyJsonPatch");
+    }
+}

@@ -72,6 +72,39 @@ fn go_float(f: f64) -> String {
     }
 }
 
+/// Go's `json.Marshal` of the decoded value: object keys sorted, HTML
+/// characters escaped, no whitespace.
+pub(crate) fn go_marshal(v: &Value) -> String {
+    fn sorted(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort();
+                let mut out = serde_json::Map::new();
+                for k in keys {
+                    if let Some(x) = m.get(k) {
+                        out.insert(k.clone(), sorted(x));
+                    }
+                }
+                Value::Object(out)
+            }
+            Value::Array(a) => Value::Array(a.iter().map(sorted).collect()),
+            other => other.clone(),
+        }
+    }
+    escape_html(&serde_json::to_string(&sorted(v)).unwrap_or_default())
+}
+
+/// Go's encoder escapes `<`, `>`, `&`, U+2028 and U+2029 inside strings;
+/// in serialized JSON they can only occur inside strings.
+pub(crate) fn escape_html(s: &str) -> String {
+    s.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,5 +119,13 @@ mod tests {
         assert_eq!(go_v(&json!(1.5)), "1.5");
         assert_eq!(go_v(&json!(1e21)), "1e+21");
         assert_eq!(go_v(&json!(0.00001)), "1e-05");
+    }
+
+    #[test]
+    fn marshals_like_go() {
+        assert_eq!(
+            go_marshal(&json!({"b": 1, "a": {"z": "<&>", "y": [true]}})),
+            r#"{"a":{"y":[true],"z":"\u003c\u0026\u003e"},"b":1}"#
+        );
     }
 }

@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
+use crate::gofmt::escape_html;
 
 /// One step of a field path.
 #[derive(Debug, Clone)]
@@ -111,12 +112,7 @@ pub fn path_string(path: &[PathElement]) -> String {
 
 /// Compact JSON the way Go's encoder writes it (HTML characters escaped).
 fn go_json(v: &Value) -> String {
-    let s = serde_json::to_string(v).unwrap_or_default();
-    s.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
+    escape_html(&serde_json::to_string(v).unwrap_or_default())
 }
 
 /// structured-merge-diff's total order of values: numbers (ints and floats

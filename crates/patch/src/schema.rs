@@ -88,8 +88,12 @@ pub(crate) enum Node {
     },
     /// An object whose keys are free and whose values share a type.
     Map { values: NodeId, atomic: bool },
-    /// A list.
-    List { items: NodeId, list_type: ListType },
+    /// A list; `key_defaults` are the defaults of map-list key fields.
+    List {
+        items: NodeId,
+        list_type: ListType,
+        key_defaults: Vec<(String, Value)>,
+    },
 }
 
 /// A registry of types: the built-in Kubernetes types plus any custom
@@ -242,7 +246,16 @@ impl Schema {
                         },
                         None => ListType::Atomic,
                     };
-                    return Ok(self.push(Node::List { items, list_type }));
+                    let key_defaults = o
+                        .get("kd")
+                        .and_then(Value::as_object)
+                        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                        .unwrap_or_default();
+                    return Ok(self.push(Node::List {
+                        items,
+                        list_type,
+                        key_defaults,
+                    }));
                 }
                 if let Some(Value::Object(fields)) = o.get("o") {
                     let mut out = IndexMap::new();
@@ -444,12 +457,26 @@ impl Schema {
                             .collect()
                     })
                     .unwrap_or_default();
+                let key_defaults = keys
+                    .iter()
+                    .filter_map(|k| {
+                        o.get("items")?
+                            .get("properties")?
+                            .get(k)?
+                            .get("default")
+                            .map(|d| (k.clone(), d.clone()))
+                    })
+                    .collect();
                 let list_type = match o.get("x-kubernetes-list-type").and_then(Value::as_str) {
                     Some("map") => ListType::Map(keys),
                     Some("set") => ListType::Set,
                     _ => ListType::Atomic,
                 };
-                self.push(Node::List { items, list_type })
+                self.push(Node::List {
+                    items,
+                    list_type,
+                    key_defaults,
+                })
             }
             _ => {
                 let props = o.get("properties").and_then(Value::as_object);
@@ -596,6 +623,16 @@ impl<'a> TypeRef<'a> {
         match self.node() {
             Node::List { items, .. } => self.at(*items),
             _ => self.at(UNTYPED),
+        }
+    }
+
+    /// The default of a map-list key field, used when an item omits it.
+    pub(crate) fn key_default(&self, key: &str) -> Option<&'a Value> {
+        match self.node() {
+            Node::List { key_defaults, .. } => {
+                key_defaults.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+            }
+            _ => None,
         }
     }
 

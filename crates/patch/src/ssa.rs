@@ -12,13 +12,17 @@
 //!   message and Status causes are the apiserver's texts.
 //! - Apply and Update entries of the same manager stay separate, entries are
 //!   sorted as the apiserver sorts them, and empty entries are dropped.
+//! - For the manager `kubectl` the client-side-apply upgrade path works as
+//!   in the apiserver (`lastappliedmanager.go`, `lastappliedupdater.go`):
+//!   conflicts on fields the `kubectl.kubernetes.io/last-applied-configuration`
+//!   annotation still describes are forced, and that annotation is rewritten
+//!   to the applied configuration.
 //!
 //! # Caveats
 //! - One API version per object: managers recorded at another version of
 //!   the same kind are compared as if they used this one (the apiserver
 //!   converts between versions).
-//! - The client-side-apply upgrade path (`kubectl.kubernetes.io/last-applied-configuration`)
-//!   and union fields are not handled.
+//! - Union fields (`x-kubernetes-unions`) are not normalized.
 
 use std::collections::BTreeMap;
 
@@ -465,6 +469,105 @@ pub fn apply(
     opts: &ApplyOptions,
     ty: TypeRef<'_>,
 ) -> Result<Value, ApplyError> {
+    let result = apply_once(live, config, opts, ty, opts.force);
+    if opts.manager != KUBECTL {
+        return result;
+    }
+    let mut result = match result {
+        Err(ApplyError::Conflicts(conflicts)) => {
+            match live.and_then(|l| allowed_by_last_applied(l, opts, ty)) {
+                None => Err(ApplyError::Conflicts(conflicts)),
+                Some(allowed) => {
+                    let remaining: Vec<Conflict> = conflicts
+                        .into_iter()
+                        .filter(|c| !allowed.contains(&c.field_path))
+                        .collect();
+                    if remaining.is_empty() {
+                        apply_once(live, config, opts, ty, true)
+                    } else {
+                        Err(ApplyError::Conflicts(remaining))
+                    }
+                }
+            }
+        }
+        other => other,
+    };
+    if let Ok(obj) = &mut result
+        && last_applied(obj).is_some_and(|s| !s.is_empty())
+    {
+        let value = build_last_applied(config);
+        if let Some(ann) = obj
+            .pointer_mut("/metadata/annotations")
+            .and_then(Value::as_object_mut)
+        {
+            ann.insert(LAST_APPLIED.into(), Value::String(value));
+        }
+    }
+    result
+}
+
+/// The manager name for which the apiserver maintains the client-side
+/// apply annotation on server-side apply.
+const KUBECTL: &str = "kubectl";
+/// The annotation `kubectl apply` (client-side) stores its configuration in.
+pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+fn last_applied(obj: &Value) -> Option<&str> {
+    obj.pointer("/metadata/annotations")?
+        .get(LAST_APPLIED)?
+        .as_str()
+}
+
+/// The paths (as printed) a `kubectl` apply may take over without force:
+/// those the last-applied annotation sets and the live object still holds
+/// unchanged (allowedConflictsFromLastApplied).
+fn allowed_by_last_applied(
+    live: &Value,
+    opts: &ApplyOptions,
+    ty: TypeRef<'_>,
+) -> Option<std::collections::HashSet<String>> {
+    let text = last_applied(live).filter(|s| !s.is_empty())?;
+    let last: Value = serde_json::from_str(text).ok()?;
+    if last.get("apiVersion").and_then(Value::as_str) != Some(opts.api_version.as_str()) {
+        return None;
+    }
+    let set = typed::to_field_set(&last, ty).ok()?;
+    let cmp = typed::compare(&last, live, ty).ok()?;
+    let allowed = set
+        .difference(&cmp.modified)
+        .difference(&cmp.added)
+        .difference(&cmp.removed);
+    Some(allowed.paths().iter().map(|p| path_string(p)).collect())
+}
+
+/// The annotation value: the applied configuration without the annotation
+/// itself, encoded as Go's unstructured JSON encoder does (sorted keys,
+/// trailing newline).
+fn build_last_applied(config: &Value) -> String {
+    let mut c = config.clone();
+    if let Some(meta) = c.get_mut("metadata").and_then(Value::as_object_mut) {
+        let now_empty = match meta.get_mut("annotations").and_then(Value::as_object_mut) {
+            Some(ann) => {
+                ann.shift_remove(LAST_APPLIED);
+                ann.is_empty()
+            }
+            None => false,
+        };
+        if now_empty {
+            meta.shift_remove("annotations");
+        }
+    }
+    format!("{}\n", crate::gofmt::go_marshal(&c))
+}
+
+/// One apply attempt with the given `force`.
+fn apply_once(
+    live: Option<&Value>,
+    config: &Value,
+    opts: &ApplyOptions,
+    ty: TypeRef<'_>,
+    force: bool,
+) -> Result<Value, ApplyError> {
     let invalid = |message: &str| {
         ApplyError::Invalid(Error::Typed {
             path: String::new(),
@@ -509,7 +612,7 @@ pub fn apply(
     if let Some(last) = last.filter(|s| !s.is_empty()) {
         merged = prune(&merged, ty, &managed, &last)?;
     }
-    take_from_others(&live_clean, &merged, ty, &mut managed, &me, opts.force)?;
+    take_from_others(&live_clean, &merged, ty, &mut managed, &me, force)?;
     strip(&mut managed, &me);
     let changed = !crate::merge_patch::same_value(&live_clean, &merged);
     if let Some(e) = managed.entries.get_mut(&me)
@@ -808,6 +911,41 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "Apply failed with 3 conflicts: conflicts with \"a\":\n- .data.y\nconflicts with \"b\":\n- .data.x\n- .data.z"
+        );
+    }
+
+    #[test]
+    fn kubectl_server_side_takes_over_client_side_apply() {
+        let cfg1 = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
+            "data": {"a": "1"}});
+        let mut created = cfg1.clone();
+        created["metadata"]["annotations"] = json!({LAST_APPLIED: format!("{}\n", cfg1)});
+        let u = |m: &str| UpdateOptions {
+            manager: m.into(),
+            time: "2026-11-21T18:00:00Z".into(),
+            subresource: None,
+            api_version: "v1".into(),
+        };
+        let live = track_update(None, &created, &u("kubectl-client-side-apply"), cm()).unwrap();
+        let cfg2 = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
+            "data": {"a": "2"}});
+        // Another manager gets the conflict...
+        assert!(apply(Some(&live), &cfg2, &opts("other", false), cm()).is_err());
+        // ...kubectl does not, and rewrites the annotation.
+        let out = apply(Some(&live), &cfg2, &opts("kubectl", false), cm()).unwrap();
+        assert_eq!(out["data"]["a"], "2");
+        assert_eq!(
+            out["metadata"]["annotations"][LAST_APPLIED],
+            "{\"apiVersion\":\"v1\",\"data\":{\"a\":\"2\"},\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"}}\n"
+        );
+        // Once someone else changed the field, the conflict stands.
+        let mut edited = live.clone();
+        edited["data"]["a"] = json!("3");
+        let edited = track_update(Some(&live), &edited, &u("kubectl-edit"), cm()).unwrap();
+        let err = apply(Some(&edited), &cfg2, &opts("kubectl", false), cm()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Apply failed with 1 conflict: conflict with \"kubectl-edit\" using v1: .data.a"
         );
     }
 

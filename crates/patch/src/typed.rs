@@ -63,12 +63,12 @@ fn typed_err(path: &[PathElement], message: impl Into<String>) -> Error {
 
 /// The path element of a list item (listItemToPathElement).
 fn item_pe(
-    list_type: &ListType,
+    list_ty: TypeRef<'_>,
     item: &Value,
     index: usize,
     path: &[PathElement],
 ) -> Result<PathElement> {
-    match list_type {
+    match list_ty.list_type() {
         ListType::Map(keys) => {
             let Value::Object(m) = item else {
                 return Err(typed_err(
@@ -78,9 +78,14 @@ fn item_pe(
                     ),
                 ));
             };
+            // A key the item omits takes its schema default (getAssociativeKeyDefault).
             let mut fields: Vec<(String, Value)> = keys
                 .iter()
-                .filter_map(|k| m.get(k).map(|v| (k.clone(), v.clone())))
+                .filter_map(|k| {
+                    m.get(k)
+                        .or_else(|| list_ty.key_default(k))
+                        .map(|v| (k.clone(), v.clone()))
+                })
                 .collect();
             if !keys.is_empty() && fields.is_empty() {
                 return Err(typed_err(
@@ -145,13 +150,13 @@ fn tfs(v: &Value, ty: TypeRef<'_>, path: &mut Vec<PathElement>, set: &mut FieldS
                 path.pop();
             }
         }
-        Atom::List(lt) => {
+        Atom::List(_) => {
             let Value::Array(items) = v else {
                 return Ok(());
             };
             let mut pes = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
-                pes.push(item_pe(lt, item, i, path)?);
+                pes.push(item_pe(ty, item, i, path)?);
             }
             // Duplicated items are owned as a whole, without their fields.
             let mut seen = BTreeSet::new();
@@ -252,7 +257,7 @@ fn cmp(
                 false
             }
         }
-        Atom::List(lt) => {
+        Atom::List(_) => {
             let la = l.and_then(Value::as_array);
             let ra = r.and_then(Value::as_array);
             let mismatch = l.is_some_and(|x| !x.is_array() && !x.is_null())
@@ -264,7 +269,6 @@ fn cmp(
                 cmp_list(
                     la.map_or(&[][..], Vec::as_slice),
                     ra.map_or(&[][..], Vec::as_slice),
-                    lt,
                     ty,
                     path,
                     c,
@@ -285,11 +289,15 @@ fn cmp(
 
 type Indexed<'v> = (Vec<PathElement>, BTreeMap<PathElement, Vec<&'v Value>>);
 
-fn index_items<'v>(items: &'v [Value], lt: &ListType, path: &[PathElement]) -> Result<Indexed<'v>> {
+fn index_items<'v>(
+    items: &'v [Value],
+    ty: TypeRef<'_>,
+    path: &[PathElement],
+) -> Result<Indexed<'v>> {
     let mut order = Vec::new();
     let mut by = BTreeMap::<PathElement, Vec<&Value>>::new();
     for (i, item) in items.iter().enumerate() {
-        let pe = item_pe(lt, item, i, path)?;
+        let pe = item_pe(ty, item, i, path)?;
         match by.get_mut(&pe) {
             Some(list) => list.push(item),
             None => {
@@ -304,13 +312,12 @@ fn index_items<'v>(items: &'v [Value], lt: &ListType, path: &[PathElement]) -> R
 fn cmp_list(
     l: &[Value],
     r: &[Value],
-    lt: &ListType,
     ty: TypeRef<'_>,
     path: &mut Vec<PathElement>,
     c: &mut Comparison,
 ) -> Result<()> {
-    let (mut all, lby) = index_items(l, lt, path)?;
-    let (rorder, rby) = index_items(r, lt, path)?;
+    let (mut all, lby) = index_items(l, ty, path)?;
+    let (rorder, rby) = index_items(r, ty, path)?;
     for pe in rorder {
         if !lby.contains_key(&pe) {
             all.push(pe);
@@ -385,7 +392,7 @@ fn merge_at(l: &Value, r: &Value, ty: TypeRef<'_>, path: &mut Vec<PathElement>) 
             }
             Ok(Value::Object(out))
         }
-        Atom::List(lt) => {
+        Atom::List(_) => {
             let la: &[Value] = match l {
                 Value::Array(a) => a,
                 Value::Null => &[],
@@ -397,7 +404,7 @@ fn merge_at(l: &Value, r: &Value, ty: TypeRef<'_>, path: &mut Vec<PathElement>) 
             if la.is_empty() && ra.is_empty() {
                 return Ok(r.clone());
             }
-            merge_list(la, ra, lt, ty, path).map(Value::Array)
+            merge_list(la, ra, ty, path).map(Value::Array)
         }
     }
 }
@@ -408,14 +415,13 @@ fn merge_at(l: &Value, r: &Value, ty: TypeRef<'_>, path: &mut Vec<PathElement>) 
 fn merge_list(
     l: &[Value],
     r: &[Value],
-    lt: &ListType,
     ty: TypeRef<'_>,
     path: &mut Vec<PathElement>,
 ) -> Result<Vec<Value>> {
     let mut rpes = Vec::with_capacity(r.len());
     let mut rby = BTreeMap::new();
     for (i, item) in r.iter().enumerate() {
-        let pe = item_pe(lt, item, i, path)?;
+        let pe = item_pe(ty, item, i, path)?;
         if rby.insert(pe.clone(), item).is_some() {
             return Err(typed_err(
                 path,
@@ -427,7 +433,7 @@ fn merge_list(
     let mut lpes = Vec::with_capacity(l.len());
     let mut lby: BTreeMap<PathElement, Option<&Value>> = BTreeMap::new();
     for (i, item) in l.iter().enumerate() {
-        let pe = item_pe(lt, item, i, path)?;
+        let pe = item_pe(ty, item, i, path)?;
         // A duplicated live item has no single value to merge with.
         match lby.get(&pe) {
             Some(_) => {
@@ -530,7 +536,7 @@ pub(crate) fn remove_items(v: &Value, ty: TypeRef<'_>, set: &FieldSet) -> Value 
         (Atom::List(lt), Value::Array(items)) if *lt != ListType::Atomic => {
             let mut out = Vec::new();
             for (i, item) in items.iter().enumerate() {
-                let Ok(pe) = item_pe(lt, item, i, &[]) else {
+                let Ok(pe) = item_pe(ty, item, i, &[]) else {
                     out.push(item.clone());
                     continue;
                 };
@@ -624,6 +630,27 @@ mod tests {
         let dup =
             json!({"spec": {"template": {"spec": {"containers": [{"name": "c"}, {"name": "c"}]}}}});
         assert!(merge(&live, &dup, deploy()).is_err());
+    }
+
+    #[test]
+    fn map_list_keys_take_schema_defaults() {
+        let live = json!({"spec": {"template": {"spec": {"containers": [{"name": "a",
+            "ports": [{"containerPort": 80, "protocol": "TCP", "name": "http"}]}]}}}});
+        let cfg = json!({"spec": {"template": {"spec": {"containers": [{"name": "a",
+            "ports": [{"containerPort": 80}]}]}}}});
+        let out = merge(&live, &cfg, deploy()).unwrap();
+        assert_eq!(
+            out["spec"]["template"]["spec"]["containers"][0]["ports"],
+            json!([{"containerPort": 80, "protocol": "TCP", "name": "http"}])
+        );
+        let set = to_field_set(&cfg, deploy()).unwrap();
+        let v1 = set.to_fields_v1();
+        let ports =
+            &v1["f:spec"]["f:template"]["f:spec"]["f:containers"]["k:{\"name\":\"a\"}"]["f:ports"];
+        assert_eq!(
+            ports,
+            &json!({"k:{\"containerPort\":80,\"protocol\":\"TCP\"}": {".": {}, "f:containerPort": {}}})
+        );
     }
 
     #[test]

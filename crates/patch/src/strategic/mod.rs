@@ -227,4 +227,96 @@ mod tests {
         .unwrap();
         assert_eq!(out["metadata"]["labels"], json!({"z": "9"}));
     }
+
+    #[test]
+    fn three_way_deletes_removed_labels_and_keeps_foreign_ones() {
+        let original = json!({"metadata": {"labels": {"a": "1", "b": "2"}}});
+        let modified = json!({"metadata": {"labels": {"a": "1"}}});
+        let current = json!({"metadata": {"labels": {"a": "1", "b": "2", "c": "3"}}});
+        let p = three_way(Some(&original), &modified, &current, deploy(), true).unwrap();
+        assert_eq!(p, json!({"metadata": {"labels": {"b": null}}}));
+        let out = apply(&current, &p, deploy()).unwrap();
+        assert_eq!(out["metadata"]["labels"], json!({"a": "1", "c": "3"}));
+    }
+
+    #[test]
+    fn three_way_removes_a_container_dropped_from_the_chart() {
+        let original = pod_spec(json!([{"name": "a", "image": "1"}, {"name": "b", "image": "1"}]));
+        let modified = pod_spec(json!([{"name": "a", "image": "1"}]));
+        let current = pod_spec(json!([
+            {"name": "a", "image": "1", "imagePullPolicy": "Always"},
+            {"name": "b", "image": "1"},
+            {"name": "sidecar", "image": "x"}
+        ]));
+        let p = three_way(Some(&original), &modified, &current, deploy(), true).unwrap();
+        assert_eq!(
+            p,
+            json!({"spec": {"template": {"spec": {
+                "$setElementOrder/containers": [{"name": "a"}],
+                "containers": [{"name": "b", "$patch": "delete"}]}}}})
+        );
+        let out = apply(&current, &p, deploy()).unwrap();
+        assert_eq!(
+            containers(&out),
+            &json!([{"name": "a", "image": "1", "imagePullPolicy": "Always"}, {"name": "sidecar", "image": "x"}])
+        );
+    }
+
+    #[test]
+    fn three_way_leaves_fields_changed_by_others_alone() {
+        // replicas scaled by an autoscaler, never in the chart: not in the patch.
+        let original =
+            json!({"spec": {"template": {"spec": {"containers": [{"name": "a", "image": "1"}]}}}});
+        let modified =
+            json!({"spec": {"template": {"spec": {"containers": [{"name": "a", "image": "2"}]}}}});
+        let current = json!({"spec": {"replicas": 5, "template": {"spec": {"containers": [{"name": "a", "image": "1"}]}}}});
+        let p = three_way(Some(&original), &modified, &current, deploy(), true).unwrap();
+        assert_eq!(
+            p,
+            json!({"spec": {"template": {"spec": {
+                "$setElementOrder/containers": [{"name": "a"}],
+                "containers": [{"name": "a", "image": "2"}]}}}})
+        );
+        assert_eq!(
+            apply(&current, &p, deploy()).unwrap()["spec"]["replicas"],
+            5
+        );
+    }
+
+    #[test]
+    fn three_way_without_overwrite_reports_conflicts() {
+        let original = json!({"spec": {"replicas": 1}});
+        let modified = json!({"spec": {"replicas": 2}});
+        let current = json!({"spec": {"replicas": 3}});
+        assert!(three_way(Some(&original), &modified, &current, deploy(), false).is_err());
+        let p = three_way(Some(&original), &modified, &current, deploy(), true).unwrap();
+        assert_eq!(p, json!({"spec": {"replicas": 2}}));
+    }
+
+    #[test]
+    fn three_way_primitive_merge_list_and_retain_keys() {
+        let original = json!({"metadata": {"finalizers": ["a", "b"]},
+            "spec": {"strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1}}}});
+        let modified = json!({"metadata": {"finalizers": ["a"]},
+            "spec": {"strategy": {"type": "Recreate"}}});
+        let current = original.clone();
+        let p = three_way(Some(&original), &modified, &current, deploy(), true).unwrap();
+        assert_eq!(
+            p,
+            json!({
+                "metadata": {"$deleteFromPrimitiveList/finalizers": ["b"], "$setElementOrder/finalizers": ["a"]},
+                "spec": {"strategy": {"$retainKeys": ["type"], "rollingUpdate": null, "type": "Recreate"}}
+            })
+        );
+        let out = apply(&current, &p, deploy()).unwrap();
+        assert_eq!(out, modified);
+    }
+
+    #[test]
+    fn two_way_diff_of_containers() {
+        let a = pod_spec(json!([{"name": "a", "image": "1"}]));
+        let b = pod_spec(json!([{"name": "a", "image": "2"}, {"name": "c"}]));
+        let p = two_way(&a, &b, deploy()).unwrap();
+        assert_eq!(apply(&a, &p, deploy()).unwrap(), b);
+    }
 }
