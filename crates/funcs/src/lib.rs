@@ -30,7 +30,16 @@ pub use names::HELM_FUNCTION_NAMES;
 /// What the embedder decides about the environment the functions run in.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
-pub struct Options {}
+pub struct Options {
+    /// helm's `LintMode`: `required` (and `fail`) warn instead of failing.
+    pub lint_mode: bool,
+    /// helm's `--enable-dns`: `getHostByName` resolves names instead of returning `""`.
+    pub enable_dns: bool,
+    /// The cluster behind `lookup`; `None` gives `helm template`'s empty results.
+    pub lookup: Option<std::sync::Arc<dyn Lookup>>,
+}
+
+pub use helm::{Lookup, LookupError};
 
 /// Every function charthouse offers templates, configured by `options`.
 pub fn functions(options: &Options) -> Vec<Func> {
