@@ -2,7 +2,7 @@
 //! `pkg/chart/loader/archive` does: gzip then tar, the first path element
 //! dropped, directories and PAX headers skipped, and the same safety checks
 //! (absolute paths, `..`, drive letters, `Chart.yaml` outside a directory,
-//! 5 MiB per file, 100 MiB in all).
+//! 100 MiB decompressed in all; helm v4.3.1 has no per-file limit).
 
 use std::io::Read;
 
@@ -10,8 +10,6 @@ use crate::chart::File;
 
 /// helm's `MaxDecompressedChartSize`: 100 MiB for all files together.
 pub const MAX_DECOMPRESSED_CHART_SIZE: u64 = 100 * 1024 * 1024;
-/// helm's `MaxDecompressedFileSize`: 5 MiB for one file.
-pub const MAX_DECOMPRESSED_FILE_SIZE: u64 = 5 * 1024 * 1024;
 
 /// Why an archive could not be read.
 #[derive(Debug, Clone, PartialEq)]
@@ -119,12 +117,6 @@ pub(crate) fn load_archive_files(data: &[u8]) -> Result<Vec<File>, ArchiveError>
                 "decompressed chart is larger than the maximum size {MAX_DECOMPRESSED_CHART_SIZE}"
             )));
         }
-        if size > MAX_DECOMPRESSED_FILE_SIZE {
-            return Err(other(format!(
-                "decompressed chart file {} is larger than the maximum file size {MAX_DECOMPRESSED_FILE_SIZE}",
-                crate::metadata::go_quote(&raw_name)
-            )));
-        }
         let mut buf = Vec::new();
         let written = (&mut entry)
             .take(remaining)
@@ -176,7 +168,12 @@ pub(crate) fn ensure_archive(name: &str, head: &[u8]) -> Result<(), String> {
 /// A small part of Go's `http.DetectContentType`: the answers that matter
 /// for files mistaken for charts.
 fn sniff_content_type(head: &[u8]) -> &'static str {
-    let head = &head[..head.len().min(512)];
+    // helm sniffs a 512-byte buffer that keeps its zero padding when the
+    // file is shorter, so short files always look binary.
+    let mut buf = [0u8; 512];
+    let n = head.len().min(512);
+    buf[..n].copy_from_slice(&head[..n]);
+    let head = &buf[..];
     if head.starts_with(b"PK\x03\x04") {
         return "application/zip";
     }
@@ -186,19 +183,9 @@ fn sniff_content_type(head: &[u8]) -> &'static str {
     if head.starts_with(b"\x89PNG\r\n\x1a\n") {
         return "image/png";
     }
-    let trimmed: &[u8] = {
-        let start = head
-            .iter()
-            .position(|b| !matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' '))
-            .unwrap_or(head.len());
-        &head[start..]
-    };
-    if trimmed.starts_with(b"{") || trimmed.starts_with(b"[") {
-        // Go does not sniff JSON; it is text.
-    }
-    let binary = head
-        .iter()
-        .any(|&b| b <= 0x08 || b == 0x0b || (0x0e..=0x1a).contains(&b) || (0x1c..=0x1f).contains(&b));
+    let binary = head.iter().any(|&b| {
+        b <= 0x08 || b == 0x0b || (0x0e..=0x1a).contains(&b) || (0x1c..=0x1f).contains(&b)
+    });
     if binary {
         "application/octet-stream"
     } else {

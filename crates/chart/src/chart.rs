@@ -128,5 +128,7 @@ fn has_manifest_extension(name: &str) -> bool {
         Some(i) if !name[i..].contains('/') => &name[i..],
         _ => "",
     };
-    ext.eq_ignore_ascii_case(".yaml") || ext.eq_ignore_ascii_case(".yml") || ext.eq_ignore_ascii_case(".json")
+    ext.eq_ignore_ascii_case(".yaml")
+        || ext.eq_ignore_ascii_case(".yml")
+        || ext.eq_ignore_ascii_case(".json")
 }

@@ -17,6 +17,11 @@ use crate::gofmt::{sprint_t, sprint_v};
 /// helm's `GlobalKey`.
 pub const GLOBAL_KEY: &str = "global";
 
+/// helm's `log.Printf` warnings, as the lines it prints.
+fn log(warnings: &mut Vec<String>, msg: String) {
+    warnings.push(crate::slog::printf(msg));
+}
+
 fn concat_prefix(a: &str, b: &str) -> String {
     if a.is_empty() {
         b.to_owned()
@@ -91,9 +96,12 @@ fn coalesce_globals(dest: &mut Map, src: &Map, prefix: &str, warnings: &mut Vec<
         None => Map::new(),
         Some(Value::Map(m)) => m.clone(),
         Some(_) => {
-            warnings.push(format!(
-                "warning: skipping globals because destination {GLOBAL_KEY} is not a table."
-            ));
+            log(
+                warnings,
+                format!(
+                    "warning: skipping globals because destination {GLOBAL_KEY} is not a table."
+                ),
+            );
             return;
         }
     };
@@ -101,9 +109,10 @@ fn coalesce_globals(dest: &mut Map, src: &Map, prefix: &str, warnings: &mut Vec<
         None => Map::new(),
         Some(Value::Map(m)) => m.clone(),
         Some(_) => {
-            warnings.push(format!(
-                "warning: skipping globals because source {GLOBAL_KEY} is not a table."
-            ));
+            log(
+                warnings,
+                format!("warning: skipping globals because source {GLOBAL_KEY} is not a table."),
+            );
             return;
         }
     };
@@ -122,15 +131,18 @@ fn coalesce_globals(dest: &mut Map, src: &Map, prefix: &str, warnings: &mut Vec<
                         coalesce_tables_full_key(&mut vv, &mut destv, &sub_prefix, true, warnings);
                         dg.insert(key, Value::Map(vv));
                     }
-                    Some(_) => warnings.push(format!(
-                        "Conflict: cannot merge map onto non-map for {}. Skipping.",
-                        crate::metadata::go_quote(&key)
-                    )),
+                    Some(_) => log(
+                        warnings,
+                        format!(
+                            "Conflict: cannot merge map onto non-map for {}. Skipping.",
+                            crate::metadata::go_quote(&key)
+                        ),
+                    ),
                 }
             }
             other => {
                 if matches!(dg.get(&key), Some(Value::Map(_))) {
-                    warnings.push(format!("key {key} is table. Skipping"));
+                    log(warnings, format!("key {key} is table. Skipping"));
                 } else {
                     dg.insert(key, other);
                 }
@@ -169,9 +181,10 @@ fn coalesce_chart_values(
                     );
                 }
                 Value::Null => {}
-                _ => warnings.push(format!(
-                    "warning: skipped value for {sub_prefix}.{key}: Not a table."
-                )),
+                _ => log(
+                    warnings,
+                    format!("warning: skipped value for {sub_prefix}.{key}: Not a table."),
+                ),
             },
             Some(_) => {}
             None => {
@@ -233,19 +246,25 @@ fn coalesce_tables_full_key(
                     if let Value::Map(dm) = dv {
                         coalesce_tables_full_key(dm, sv, &full_key, merge, warnings);
                     } else {
-                        warnings.push(format!(
-                            "warning: cannot overwrite table with non table for {full_key} ({})",
-                            sprint_v(val)
-                        ));
+                        log(
+                            warnings,
+                            format!(
+                                "warning: cannot overwrite table with non table for {full_key} ({})",
+                                sprint_v(val)
+                            ),
+                        );
                     }
                 }
                 Value::Null => {}
                 other => {
                     if matches!(dv, Value::Map(_)) {
-                        warnings.push(format!(
-                            "warning: destination for {full_key} is a table. Ignoring non-table value ({})",
-                            sprint_v(other)
-                        ));
+                        log(
+                            warnings,
+                            format!(
+                                "warning: destination for {full_key} is a table. Ignoring non-table value ({})",
+                                sprint_v(other)
+                            ),
+                        );
                     }
                 }
             },

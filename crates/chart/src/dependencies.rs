@@ -22,23 +22,32 @@ use crate::semver::is_compatible_range;
 ///
 /// # Errors
 /// [`Error::CoalesceSubchart`] when values hold a non-map under a subchart's name.
-pub fn process_dependencies(chart: &mut Chart, vals: &Map, warnings: &mut Vec<String>) -> Result<()> {
+pub fn process_dependencies(
+    chart: &mut Chart,
+    vals: &Map,
+    warnings: &mut Vec<String>,
+) -> Result<()> {
     process_enabled(chart, vals, "", warnings)?;
     process_import_values_rec(chart, warnings)?;
     chart.fix_parents();
     Ok(())
 }
 
-/// `Values.Table`: the map at a dotted path.
-fn table<'a>(vals: &'a Map, path: &str) -> Option<&'a Map> {
+/// `Values.Table`: the map at a dotted path, or the key that is not a table.
+fn table_or_key<'a, 'p>(vals: &'a Map, path: &'p str) -> Result<&'a Map, &'p str> {
     let mut cur = vals;
     for part in path.split('.') {
         match cur.get(part) {
             Some(Value::Map(m)) => cur = m,
-            _ => return None,
+            _ => return Err(part),
         }
     }
-    Some(cur)
+    Ok(cur)
+}
+
+/// `Values.Table`: the map at a dotted path.
+fn table<'a>(vals: &'a Map, path: &str) -> Option<&'a Map> {
+    table_or_key(vals, path).ok()
 }
 
 /// `Values.PathValue`: a non-map value at a dotted path.
@@ -66,18 +75,15 @@ fn process_tags(reqs: &mut [Option<Dependency>], cvals: &Map, warnings: &mut Vec
             match tags.get(k) {
                 Some(Value::Bool(true)) => has_true = true,
                 Some(Value::Bool(false)) => has_false = true,
-                Some(_) => warnings.push(format!(
-                    "returned non-bool value tag={k} chart={}",
-                    r.name
+                Some(_) => warnings.push(crate::slog::line(
+                    "WARN",
+                    "returned non-bool value",
+                    &[("tag", k), ("chart", &r.name)],
                 )),
                 None => {}
             }
         }
-        if !has_true && has_false {
-            r.enabled = false;
-        } else {
-            r.enabled = true;
-        }
+        r.enabled = has_true || !has_false;
     }
 }
 
@@ -97,9 +103,10 @@ fn process_conditions(
                     r.enabled = *b;
                     break;
                 }
-                Some(_) => warnings.push(format!(
-                    "returned non-bool value path={c} chart={}",
-                    r.name
+                Some(_) => warnings.push(crate::slog::line(
+                    "WARN",
+                    "returned non-bool value",
+                    &[("path", c), ("chart", &r.name)],
                 )),
                 None => {}
             }
@@ -120,7 +127,12 @@ fn alias_dependency(charts: &[Chart], dep: &Dependency) -> Option<Chart> {
     Some(out)
 }
 
-fn process_enabled(chart: &mut Chart, vals: &Map, path: &str, warnings: &mut Vec<String>) -> Result<()> {
+fn process_enabled(
+    chart: &mut Chart,
+    vals: &Map,
+    path: &str,
+    warnings: &mut Vec<String>,
+) -> Result<()> {
     if !chart.metadata.deps_present {
         return Ok(());
     }
@@ -156,7 +168,9 @@ fn process_enabled(chart: &mut Chart, vals: &Map, path: &str, warnings: &mut Vec
         .filter(|r| !r.enabled)
         .map(|r| r.name.clone())
         .collect();
-    chart.dependencies.retain(|c| !removed.iter().any(|r| r == c.name()));
+    chart
+        .dependencies
+        .retain(|c| !removed.iter().any(|r| r == c.name()));
     chart
         .metadata
         .dependencies
@@ -209,15 +223,22 @@ fn process_import_values(chart: &mut Chart, warnings: &mut Vec<String>) -> Resul
                     entry.insert("child".into(), Value::String(child.clone()));
                     entry.insert("parent".into(), Value::String(parent.clone()));
                     out.push(Value::Map(entry));
-                    match table(&cvals, &format!("{}.{child}", r.name)) {
-                        Some(vv) => {
+                    let path = format!("{}.{child}", r.name);
+                    match table_or_key(&cvals, &path) {
+                        Ok(vv) => {
                             let mut src = path_to_map(&parent, vv.clone());
                             merge_tables(&mut b, &mut src, warnings);
                         }
-                        None => warnings.push(format!(
-                            "ImportValues missing table from chart chart={} error=\"no table named {}\"",
-                            r.name,
-                            crate::metadata::go_quote(&child)
+                        Err(key) => warnings.push(crate::slog::line(
+                            "WARN",
+                            "ImportValues missing table from chart",
+                            &[
+                                ("chart", &r.name),
+                                (
+                                    "error",
+                                    &format!("{} is not a table", crate::metadata::go_quote(key)),
+                                ),
+                            ],
                         )),
                     }
                 }
@@ -227,14 +248,19 @@ fn process_import_values(chart: &mut Chart, warnings: &mut Vec<String>) -> Resul
                     entry.insert("child".into(), Value::String(child.clone()));
                     entry.insert("parent".into(), Value::String(".".into()));
                     out.push(Value::Map(entry));
-                    match table(&cvals, &format!("{}.{child}", r.name)) {
-                        Some(vm) => {
+                    let path = format!("{}.{child}", r.name);
+                    match table_or_key(&cvals, &path) {
+                        Ok(vm) => {
                             let mut src = vm.clone();
                             merge_tables(&mut b, &mut src, warnings);
                         }
-                        None => warnings.push(format!(
-                            "ImportValues missing table error=\"no table named {}\"",
-                            crate::metadata::go_quote(&child)
+                        Err(key) => warnings.push(crate::slog::line(
+                            "WARN",
+                            "ImportValues missing table",
+                            &[(
+                                "error",
+                                &format!("{} is not a table", crate::metadata::go_quote(key)),
+                            )],
                         )),
                     }
                 }

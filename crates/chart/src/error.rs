@@ -191,6 +191,20 @@ pub enum Error {
         /// The dependency names missing.
         missing: Vec<String>,
     },
+    /// Dependency processing failed (helm's `ProcessDependencies` step).
+    #[error("chart dependencies processing failed: {source}")]
+    ProcessDependencies {
+        /// The chart being processed.
+        chart: String,
+        /// Why it failed.
+        source: Box<Error>,
+    },
+    /// The chart's apiVersion is loaded but cannot be installed (v3 charts).
+    #[error("invalid chart apiVersion")]
+    InvalidApiVersion {
+        /// The apiVersion found.
+        api_version: String,
+    },
     /// The chart's type cannot be installed or templated (library charts).
     #[error("{chart_type} charts are not installable")]
     NotInstallable {
@@ -198,7 +212,9 @@ pub enum Error {
         chart_type: String,
     },
     /// The final values break a chart's `values.schema.json`.
-    #[error("values don't meet the specifications of the schema(s) in the following chart(s):\n{report}")]
+    #[error(
+        "values don't meet the specifications of the schema(s) in the following chart(s):\n{report}"
+    )]
     ValidateSchema {
         /// helm's per-chart report: `chart:\n- at '/x': ...\n`.
         report: String,
@@ -232,6 +248,8 @@ impl Error {
             Error::CoalesceSubchart { .. } => "CoalesceSubchart",
             Error::MissingDependencies { .. } => "MissingDependencies",
             Error::NotInstallable { .. } => "NotInstallable",
+            Error::ProcessDependencies { .. } => "ProcessDependencies",
+            Error::InvalidApiVersion { .. } => "InvalidApiVersion",
             Error::ValidateSchema { .. } => "ValidateSchema",
         }
     }

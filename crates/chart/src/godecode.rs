@@ -74,7 +74,10 @@ impl Decoder {
                 items
                     .iter()
                     .enumerate()
-                    .map(|(i, item)| self.string(item, &format!("{path}.{i}")).unwrap_or_default())
+                    .map(|(i, item)| {
+                        self.string(item, &format!("{path}.{i}"))
+                            .unwrap_or_default()
+                    })
                     .collect(),
             ),
             other => {
@@ -91,7 +94,9 @@ impl Decoder {
             Value::Map(m) => Some(
                 m.iter()
                     .map(|(k, item)| {
-                        let s = self.string(item, &format!("{path}.{k}")).unwrap_or_default();
+                        let s = self
+                            .string(item, &format!("{path}.{k}"))
+                            .unwrap_or_default();
                         (k.clone(), s)
                     })
                     .collect(),

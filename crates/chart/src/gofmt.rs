@@ -41,7 +41,7 @@ pub(crate) fn format_float_g(f: f64, bits32: bool) -> String {
     let (digits, dp) = shortest_digits(f, bits32);
     let nd = digits.len() as i32;
     let exp = dp - 1;
-    if exp < -4 || exp >= 6 {
+    if !(-4..6).contains(&exp) {
         let mut out = String::from(sign);
         out.push_str(&digits[..1]);
         if nd > 1 {

@@ -24,10 +24,8 @@ fn scan_chunk(pattern: &[u8]) -> (bool, &[u8], &[u8]) {
     let mut i = 0;
     while i < p.len() {
         match p[i] {
-            b'\\' => {
-                if i + 1 < p.len() {
-                    i += 1;
-                }
+            b'\\' if i + 1 < p.len() => {
+                i += 1;
             }
             b'[' => in_range = true,
             b']' => in_range = false,
@@ -170,11 +168,11 @@ pub(crate) fn go_match(pattern: &str, name: &str) -> Result<bool, BadPattern> {
             return Ok(!name.contains(&b'/'));
         }
         let res = match_chunk(chunk, name);
-        if let Ok(Some(t)) = res {
-            if t.is_empty() || !pattern.is_empty() {
-                name = t;
-                continue;
-            }
+        if let Ok(Some(t)) = res
+            && (t.is_empty() || !pattern.is_empty())
+        {
+            name = t;
+            continue;
         }
         res?;
         if star {

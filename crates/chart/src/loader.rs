@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use charthouse_goyaml::Value;
 
-use crate::archive::{self, ArchiveError, MAX_DECOMPRESSED_FILE_SIZE};
+use crate::archive::{self, ArchiveError, MAX_DECOMPRESSED_CHART_SIZE};
 use crate::chart::{Chart, File};
 use crate::error::{Error, Result, go_errno_text, go_path_error};
 use crate::ignore::Rules;
@@ -64,10 +64,10 @@ fn check_api_version(chart: &str, data: &[u8]) -> Result<()> {
             let mut d = crate::godecode::Decoder::default();
             let mut api = String::new();
             for (k, v) in m {
-                if crate::godecode::field_for(k, &["apiVersion"]).is_some() {
-                    if let Some(s) = d.string(v, "apiVersion") {
-                        api = s;
-                    }
+                if crate::godecode::field_for(k, &["apiVersion"]).is_some()
+                    && let Some(s) = d.string(v, "apiVersion")
+                {
+                    api = s;
                 }
             }
             if let Some(message) = d.error {
@@ -144,7 +144,7 @@ pub fn load_dir(dir: impl AsRef<Path>) -> Result<Chart> {
         path: top.clone(),
         message: go_path_error("lstat", &top, &e),
     })?;
-    walk(&top, root_meta, &prefix, &rules, &mut files, 0)?;
+    walk(&top, root_meta, &prefix, &rules, &mut files, &mut 0, 0)?;
     load_files(files)
 }
 
@@ -156,6 +156,7 @@ fn walk(
     prefix: &str,
     rules: &Rules,
     files: &mut Vec<File>,
+    total: &mut u64,
     depth: usize,
 ) -> Result<()> {
     let mut meta = meta;
@@ -163,7 +164,9 @@ fn walk(
         if depth >= MAX_SYMLINK_DEPTH {
             return Err(Error::ReadChartFile {
                 path: path.to_owned(),
-                message: format!("error evaluating symlink {path}: too many levels of symbolic links"),
+                message: format!(
+                    "error evaluating symlink {path}: too many levels of symbolic links"
+                ),
             });
         }
         let resolved = std::fs::canonicalize(path).map_err(|e| Error::ReadChartFile {
@@ -174,7 +177,7 @@ fn walk(
             path: path.to_owned(),
             message: go_path_error("lstat", &resolved.to_string_lossy(), &e),
         })?;
-        return walk(path, meta, prefix, rules, files, depth + 1);
+        return walk(path, meta, prefix, rules, files, total, depth + 1);
     }
 
     let rel = path.strip_prefix(prefix).unwrap_or("");
@@ -195,16 +198,16 @@ fn walk(
                     ),
                 });
             }
-            if meta.len() > MAX_DECOMPRESSED_FILE_SIZE {
-                let base = rel.rsplit('/').next().unwrap_or(rel);
+            // helm v4.3.1 caps the whole chart, not each file.
+            if *total + meta.len() > MAX_DECOMPRESSED_CHART_SIZE {
                 return Err(Error::ReadChartFile {
                     path: path.to_owned(),
                     message: format!(
-                        "chart file {} is larger than the maximum file size {MAX_DECOMPRESSED_FILE_SIZE}",
-                        crate::metadata::go_quote(base)
+                        "error reading {rel}: chart exceeds maximum decompressed size of {MAX_DECOMPRESSED_CHART_SIZE} bytes"
                     ),
                 });
             }
+            *total += meta.len();
             let data = std::fs::read(path).map_err(|e| Error::ReadChartFile {
                 path: path.to_owned(),
                 message: format!("error reading {rel}: {}", go_path_error("open", path, &e)),
@@ -242,7 +245,7 @@ fn walk(
             path: child.clone(),
             message: go_path_error("lstat", &child, &e),
         })?;
-        walk(&child, child_meta, prefix, rules, files, depth)?;
+        walk(&child, child_meta, prefix, rules, files, total, depth)?;
     }
     Ok(())
 }
@@ -325,7 +328,10 @@ fn read_metadata(meta: &mut Metadata, data: &[u8]) -> Result<(), (String, Option
         Err(e) => Err((e.to_string(), e.line())),
         Ok(Value::Null) => Ok(()),
         Ok(Value::Map(m)) => match meta.merge_from(&m) {
-            Some(e) => Err((format!("error unmarshaling JSON: while decoding JSON: {e}"), None)),
+            Some(e) => Err((
+                format!("error unmarshaling JSON: while decoding JSON: {e}"),
+                None,
+            )),
             None => Ok(()),
         },
         Ok(other) => Err((
@@ -383,13 +389,12 @@ pub fn load_files(files: Vec<File>) -> Result<Chart> {
             "Chart.yaml" => {}
             "Chart.lock" => chart.lock = Some(read_lock(&f)?),
             "values.yaml" => {
-                chart.values =
-                    charthouse_goyaml::load_values(&f.data).map_err(|source| {
-                        Error::ReadValuesYaml {
-                            chart: label(&metadata),
-                            source,
-                        }
-                    })?;
+                chart.values = charthouse_goyaml::load_values(&f.data).map_err(|source| {
+                    Error::ReadValuesYaml {
+                        chart: label(&metadata),
+                        source,
+                    }
+                })?;
             }
             "values.schema.json" => chart.schema = Some(f.data),
             "requirements.yaml" => {

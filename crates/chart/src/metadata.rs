@@ -241,13 +241,11 @@ impl Metadata {
                     None if v == &Value::Null => self.annotations = None,
                     None => {}
                 },
-                "maintainers" => {
-                    match d.struct_list(v, p, "v2.Maintainer", decode_maintainer) {
-                        Some(m) => self.maintainers = m,
-                        None if v == &Value::Null => self.maintainers.clear(),
-                        None => {}
-                    }
-                }
+                "maintainers" => match d.struct_list(v, p, "v2.Maintainer", decode_maintainer) {
+                    Some(m) => self.maintainers = m,
+                    None if v == &Value::Null => self.maintainers.clear(),
+                    None => {}
+                },
                 _ => match decode_dependencies(&mut d, v, p) {
                     Some(deps) => {
                         self.dependencies = deps;
@@ -289,10 +287,16 @@ impl Metadata {
             return Err("chart.metadata.name is required".to_owned());
         }
         if self.name == "." || self.name == ".." {
-            return Err(format!("chart.metadata.name {} is not allowed", go_quote(&self.name)));
+            return Err(format!(
+                "chart.metadata.name {} is not allowed",
+                go_quote(&self.name)
+            ));
         }
         if self.name != go_base(&self.name) {
-            return Err(format!("chart.metadata.name {} is invalid", go_quote(&self.name)));
+            return Err(format!(
+                "chart.metadata.name {} is invalid",
+                go_quote(&self.name)
+            ));
         }
         if self.version.is_empty() {
             return Err("chart.metadata.version is required".to_owned());
@@ -434,7 +438,10 @@ impl Dependency {
             Value::Seq(self.tags.iter().map(|t| s(t)).collect()),
         );
         m.insert("Enabled".into(), Value::Bool(self.enabled));
-        m.insert("ImportValues".into(), Value::Seq(self.import_values.clone()));
+        m.insert(
+            "ImportValues".into(),
+            Value::Seq(self.import_values.clone()),
+        );
         m.insert("Alias".into(), s(&self.alias));
         Value::Map(m)
     }
@@ -550,16 +557,24 @@ mod tests {
         let (_, e) = meta("dependencies:\n- name: x\n  enabled: s\n");
         assert_eq!(
             e.as_deref(),
-            Some("json: cannot unmarshal string into Go struct field .dependencies.0.enabled of type bool")
+            Some(
+                "json: cannot unmarshal string into Go struct field .dependencies.0.enabled of type bool"
+            )
         );
     }
 
     #[test]
     fn validation_messages() {
         let (mut m, _) = meta("apiVersion: v2\nname: a/b\nversion: 1.0.0\n");
-        assert_eq!(m.validate().unwrap_err(), "chart.metadata.name \"a/b\" is invalid");
+        assert_eq!(
+            m.validate().unwrap_err(),
+            "chart.metadata.name \"a/b\" is invalid"
+        );
         let (mut m, _) = meta("apiVersion: v2\nname: a\nversion: 1.x\n");
-        assert_eq!(m.validate().unwrap_err(), "chart.metadata.version \"1.x\" is invalid");
+        assert_eq!(
+            m.validate().unwrap_err(),
+            "chart.metadata.version \"1.x\" is invalid"
+        );
         let (mut m, _) = meta(
             "apiVersion: v2\nname: a\nversion: 1.0.0\ndependencies: [{name: b}, {name: c, alias: b}]\n",
         );

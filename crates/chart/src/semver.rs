@@ -24,8 +24,7 @@ fn compile(pattern: String) -> Regex {
 static LOOSE_RE: LazyLock<Regex> = LazyLock::new(|| compile(format!("^{LOOSE}$")));
 static CONSTRAINT_RE: LazyLock<Regex> =
     LazyLock::new(|| compile(format!(r"^\s*({OPS})\s*({CV})\s*$")));
-static RANGE_RE: LazyLock<Regex> =
-    LazyLock::new(|| compile(format!(r"\s*({CV})\s+-\s+({CV})\s*")));
+static RANGE_RE: LazyLock<Regex> = LazyLock::new(|| compile(format!(r"\s*({CV})\s+-\s+({CV})\s*")));
 static FIND_RE: LazyLock<Regex> = LazyLock::new(|| compile(format!(r"({OPS})\s*({CV})")));
 static VALID_RE: LazyLock<Regex> = LazyLock::new(|| {
     compile(format!(
@@ -62,7 +61,8 @@ fn valid_prerelease(p: &str) -> bool {
 }
 
 fn valid_metadata(m: &str) -> bool {
-    m.split('.').all(|part| !part.is_empty() && only(part, ALLOWED))
+    m.split('.')
+        .all(|part| !part.is_empty() && only(part, ALLOWED))
 }
 
 impl Version {
@@ -286,7 +286,7 @@ fn tilde(v: &Version, c: &Constraint) -> bool {
     if v.major != c.con.major {
         return false;
     }
-    !(v.minor != c.con.minor && !c.minor_dirty)
+    v.minor == c.con.minor || c.minor_dirty
 }
 
 fn check_one(c: &Constraint, v: &Version, include_pre: bool) -> bool {

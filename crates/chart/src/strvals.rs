@@ -51,9 +51,26 @@ struct Parser<'a, 'r> {
     reader: Option<&'a mut FileReader<'r>>,
 }
 
-/// Go's `%q` of a rune slice, as helm quotes keys.
+/// Go's `%q` of `string(runes)`, as helm quotes keys.
 fn quote(chars: &[char]) -> String {
     crate::metadata::go_quote(&chars.iter().collect::<String>())
+}
+
+/// Go's `%q` of a `[]rune` itself: each rune as a quoted rune literal.
+fn quote_runes(chars: &[char]) -> String {
+    let parts: Vec<String> = chars
+        .iter()
+        .map(|c| match c {
+            '\'' => "'\\''".to_owned(),
+            '\\' => "'\\\\'".to_owned(),
+            '\n' => "'\\n'".to_owned(),
+            '\t' => "'\\t'".to_owned(),
+            '\r' => "'\\r'".to_owned(),
+            c if c.is_control() => format!("'\\x{:02x}'", *c as u32),
+            c => format!("'{c}'"),
+        })
+        .collect();
+    format!("[{}]", parts.join(" "))
 }
 
 fn panic_conversion(found: &Value, want: &str) -> Stop {
@@ -210,7 +227,7 @@ impl Parser<'_, '_> {
                 list,
                 Some(msg(format!(
                     "unexpected data at end of array index: {}",
-                    quote(&k)
+                    quote_runes(&k)
                 ))),
             );
         }
@@ -317,10 +334,10 @@ impl Parser<'_, '_> {
                     return Err(ListErr::Other(msg("list must terminate with '}'")));
                 }
                 Some('}') => {
-                    if let Some(c) = self.read() {
-                        if c != ',' {
-                            self.pos -= 1;
-                        }
+                    if let Some(c) = self.read()
+                        && c != ','
+                    {
+                        self.pos -= 1;
                     }
                     let v = self.typed(&rs).map_err(ListErr::Other)?;
                     list.push(v);
@@ -458,10 +475,11 @@ fn typed_val(s: &str) -> Value {
     if s == "0" {
         return Value::Int(0);
     }
-    if !s.is_empty() && !s.starts_with('0') {
-        if let Some(i) = go_parse_int(s) {
-            return Value::Int(i);
-        }
+    if !s.is_empty()
+        && !s.starts_with('0')
+        && let Some(i) = go_parse_int(s)
+    {
+        return Value::Int(i);
     }
     Value::String(s.to_owned())
 }
@@ -475,7 +493,12 @@ fn go_parse_int(s: &str) -> Option<i64> {
     s.parse().ok()
 }
 
-fn run(s: &str, dest: &mut Map, mode: Mode, reader: Option<&mut FileReader<'_>>) -> Result<(), String> {
+fn run(
+    s: &str,
+    dest: &mut Map,
+    mode: Mode,
+    reader: Option<&mut FileReader<'_>>,
+) -> Result<(), String> {
     let mut p = Parser {
         chars: s.chars().collect(),
         pos: 0,
@@ -645,7 +668,7 @@ impl Literal {
                 list,
                 Some(msg(format!(
                     "unexpected data at end of array index: {}",
-                    quote(&k)
+                    quote_runes(&k)
                 ))),
             );
         }
@@ -712,7 +735,10 @@ mod tests {
 
     #[test]
     fn basics() {
-        assert_eq!(p("a=1,b=true,c=null,d=010,e=x").unwrap(), "map[a:1 b:true c:<nil> d:010 e:x]");
+        assert_eq!(
+            p("a=1,b=true,c=null,d=010,e=x").unwrap(),
+            "map[a:1 b:true c:<nil> d:010 e:x]"
+        );
         assert_eq!(p("a.b=1").unwrap(), "map[a:map[b:1]]");
         assert_eq!(p("a[1]=x").unwrap(), "map[a:[<nil> x]]");
         assert_eq!(p("a={x,y}").unwrap(), "map[a:[x y]]");
@@ -724,9 +750,15 @@ mod tests {
     #[test]
     fn errors() {
         assert_eq!(p("a").unwrap_err(), "key \"a\" has no value");
-        assert_eq!(p("a,b=1").unwrap_err(), "key \"a\" has no value (cannot end with ,)");
+        assert_eq!(
+            p("a,b=1").unwrap_err(),
+            "key \"a\" has no value (cannot end with ,)"
+        );
         assert_eq!(p("a.=1").unwrap_err(), "key map \"a\" has no value");
-        assert_eq!(p("a[x]=1").unwrap_err(), "error parsing index: strconv.Atoi: parsing \"x\": invalid syntax");
+        assert_eq!(
+            p("a[x]=1").unwrap_err(),
+            "error parsing index: strconv.Atoi: parsing \"x\": invalid syntax"
+        );
         assert_eq!(p("a[-1]=1").unwrap_err(), "negative -1 index not allowed");
         assert_eq!(
             p("a[65537]=1").unwrap_err(),
@@ -743,9 +775,15 @@ mod tests {
     fn json_and_literal() {
         let mut m = Map::new();
         parse_json("a={\"b\":[1,2]},c=\"x\"", &mut m).unwrap();
-        assert_eq!(crate::gofmt::sprint_v(&Value::Map(m)), "map[a:map[b:[1 2]] c:x]");
+        assert_eq!(
+            crate::gofmt::sprint_v(&Value::Map(m)),
+            "map[a:map[b:[1 2]] c:x]"
+        );
         let mut m = Map::new();
         parse_literal_into("a.b=x,y=\\z", &mut m).unwrap();
-        assert_eq!(crate::gofmt::sprint_v(&Value::Map(m)), "map[a:map[b:x,y=\\z]]");
+        assert_eq!(
+            crate::gofmt::sprint_v(&Value::Map(m)),
+            "map[a:map[b:x,y=\\z]]"
+        );
     }
 }
