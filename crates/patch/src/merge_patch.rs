@@ -18,7 +18,8 @@ use crate::error::{Error, Result};
 /// except inside arrays, as the Go library does.
 ///
 /// # Errors
-/// [`Error::MergePatch`] when the patch is `null` (Go's "Invalid JSON Patch").
+/// [`Error::MergePatch`] ("Invalid JSON Patch", as Go words it) when the
+/// patch is `null` or a scalar.
 pub fn apply(doc: &Value, patch: &Value) -> Result<Value> {
     match patch {
         Value::Null => Err(Error::MergePatch {
@@ -43,7 +44,11 @@ pub fn apply(doc: &Value, patch: &Value) -> Result<Value> {
             prune_nulls(&mut out);
             Ok(out)
         }
-        other => Ok(other.clone()),
+        // Neither an object nor an array: Go fails to decode it as either.
+        _ => Err(Error::MergePatch {
+            path: String::new(),
+            message: "Invalid JSON Patch".into(),
+        }),
     }
 }
 
@@ -289,6 +294,14 @@ mod tests {
             assert_eq!(apply(&doc, &patch).unwrap(), want, "{doc} + {patch}");
         }
         assert!(apply(&json!({}), &Value::Null).is_err());
+        assert_eq!(
+            apply(&json!({}), &json!(1)).unwrap_err().api_message(),
+            "Invalid JSON Patch"
+        );
+        assert_eq!(
+            apply(&json!({}), &json!([{"a": null}, null])).unwrap(),
+            json!([{}, null])
+        );
     }
 
     #[test]

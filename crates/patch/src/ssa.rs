@@ -672,8 +672,9 @@ const MAX_UPDATE_MANAGERS: usize = 10;
 /// stored ones) replace the stored ones, as in the apiserver.
 ///
 /// # Errors
-/// [`Error::ManagedFields`] for undecodable stored entries;
-/// [`Error::Typed`] when the object does not fit its type.
+/// [`Error::Typed`] when the object does not fit its type (e.g. a map-list
+/// item without its keys). Undecodable stored entries are dropped, as the
+/// apiserver does.
 pub fn track_update(
     old: Option<&Value>,
     new: &Value,
@@ -685,11 +686,10 @@ pub fn track_update(
     } else {
         decode(new).unwrap_or_default()
     };
+    // As decodeLiveOrNew: stored entries that do not decode are dropped
+    // rather than failing the write.
     let entries = if from_new.is_empty() {
-        match old {
-            Some(o) => decode(o)?,
-            None => Vec::new(),
-        }
+        old.and_then(|o| decode(o).ok()).unwrap_or_default()
     } else {
         from_new
     };

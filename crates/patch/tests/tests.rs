@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod patches;
+mod properties;
 mod ssa;
 mod util;
 mod validate;
