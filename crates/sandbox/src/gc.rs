@@ -118,10 +118,10 @@ pub(crate) fn delete(
         Propagation::Orphan => Some(ORPHAN),
         Propagation::Background => None,
     };
-    if let Some(f) = wanted {
-        if !fins.iter().any(|x| x == f) {
-            fins.push(f.to_string());
-        }
+    if let Some(f) = wanted
+        && !fins.iter().any(|x| x == f)
+    {
+        fins.push(f.to_string());
     }
     if is_crd(key) && !fins.iter().any(|x| x == CRD_CLEANUP) {
         fins.push(CRD_CLEANUP.to_string());
@@ -260,8 +260,9 @@ fn plan(g: &StoreGuard<'_>) -> Vec<Action> {
                     }
                 }
             }
-            if is_crd(k) && fins.iter().any(|f| f == CRD_CLEANUP) {
-                if let (Some(group), Some(plural)) = (
+            if is_crd(k)
+                && fins.iter().any(|f| f == CRD_CLEANUP)
+                && let (Some(group), Some(plural)) = (
                     o.get("spec")
                         .and_then(|s| s.get("group"))
                         .and_then(Value::as_str),
@@ -269,9 +270,9 @@ fn plan(g: &StoreGuard<'_>) -> Vec<Action> {
                         .and_then(|s| s.get("names"))
                         .and_then(|n| n.get("plural"))
                         .and_then(Value::as_str),
-                ) {
-                    crd_cleanup.push((group.to_string(), plural.to_string(), k.clone()));
-                }
+                )
+            {
+                crd_cleanup.push((group.to_string(), plural.to_string(), k.clone()));
             }
         }
         let owners = owner_uids(o);

@@ -122,6 +122,7 @@ pub struct SandboxHandle {
     token: String,
     shutdown: tokio::sync::watch::Sender<bool>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
+    state: Arc<server::State>,
 }
 
 impl Sandbox {
@@ -174,6 +175,7 @@ impl Sandbox {
             version,
             ca_pem,
             cluster_ips: AtomicU32::new(10),
+            watch_epoch: tokio::sync::watch::channel(0).0,
             patch_schema: std::sync::RwLock::new(patch_schema),
         });
         {
@@ -231,6 +233,7 @@ impl Sandbox {
                 .unwrap_or_default(),
             shutdown,
             tasks,
+            state,
         })
     }
 }
@@ -318,6 +321,17 @@ impl SandboxHandle {
                 .await
                 .map_err(|e| Error::Client(Box::new(e)))?;
         kube::Client::try_from(config).map_err(|e| Error::Client(Box::new(e)))
+    }
+
+    /// Ends every open watch stream at once, as an API server restart or a dropped
+    /// connection would. Clients resume from the last version they saw.
+    pub fn close_watches(&self) {
+        self.state.watch_epoch.send_modify(|e| *e += 1);
+    }
+
+    /// The newest `resourceVersion` the sandbox has handed out.
+    pub fn resource_version(&self) -> u64 {
+        self.state.store.lock().rv()
     }
 
     /// Stops accepting connections, closes open ones (ending watches) and waits for the

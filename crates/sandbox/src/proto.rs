@@ -18,8 +18,6 @@ use crate::status::ApiError;
 #[derive(Clone, Copy)]
 enum F {
     Str,
-    /// `bytes`, which JSON carries as base64.
-    Bytes,
     Bool,
     Int,
     Msg(&'static [(u32, &'static str, F)]),
@@ -153,10 +151,7 @@ fn text(b: &[u8]) -> Result<String, ApiError> {
 
 fn map_entry(b: &[u8], bytes_value: bool) -> Result<(String, Value), ApiError> {
     let mut r = Reader { buf: b };
-    let (mut k, mut v) = (
-        String::new(),
-        if bytes_value { json!("") } else { json!("") },
-    );
+    let (mut k, mut v) = (String::new(), json!(""));
     while let Some((f, w)) = r.next()? {
         if let Wire::Bytes(b) = w {
             match f {
@@ -194,12 +189,6 @@ fn message(b: &[u8], desc: &[(u32, &str, F)]) -> Result<Value, ApiError> {
         match (ty, wire) {
             (F::Str, Wire::Bytes(b)) => {
                 out.insert(name, json!(text(b)?));
-            }
-            (F::Bytes, Wire::Bytes(b)) => {
-                out.insert(
-                    name,
-                    json!(base64::engine::general_purpose::STANDARD.encode(b)),
-                );
             }
             (F::Bool, Wire::Varint(v)) => {
                 out.insert(name, json!(v != 0));

@@ -331,24 +331,6 @@ impl Registry {
             .cloned()
     }
 
-    /// The type of `kind` in `group`, preferred version first.
-    pub(crate) fn find_kind(&self, group: &str, kind: &str) -> Option<Arc<ResourceType>> {
-        self.read()
-            .iter()
-            .filter(|g| g.name == group)
-            .flat_map(|g| g.versions.iter())
-            .flat_map(|(_, rs)| rs.iter())
-            .find(|r| r.kind == kind)
-            .cloned()
-    }
-
-    /// Whether `group/version` is served at all.
-    pub(crate) fn has_group_version(&self, group: &str, version: &str) -> bool {
-        self.read()
-            .iter()
-            .any(|g| g.name == group && g.versions.iter().any(|(v, _)| v == version))
-    }
-
     /// Every resource type of every version (for garbage collection and OpenAPI).
     pub(crate) fn all(&self) -> Vec<Arc<ResourceType>> {
         self.read()
@@ -356,25 +338,6 @@ impl Registry {
             .flat_map(|g| g.versions.iter())
             .flat_map(|(_, rs)| rs.iter().cloned())
             .collect()
-    }
-
-    /// The preferred-version type for each stored `(group, resource)`, once each.
-    pub(crate) fn stored_types(&self) -> Vec<Arc<ResourceType>> {
-        let mut out: Vec<Arc<ResourceType>> = Vec::new();
-        for g in self.read().iter() {
-            for (_, rs) in &g.versions {
-                for r in rs {
-                    if r.is_stored()
-                        && !out
-                            .iter()
-                            .any(|o| o.group == r.group && o.resource == r.resource)
-                    {
-                        out.push(r.clone());
-                    }
-                }
-            }
-        }
-        out
     }
 
     /// Adds (or replaces) the types of a CustomResourceDefinition. Returns the names it
@@ -568,7 +531,7 @@ impl Registry {
             .read()
             .iter()
             .filter(|g| !g.name.is_empty())
-            .map(|g| group_entry(g))
+            .map(group_entry)
             .collect();
         json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
     }

@@ -91,7 +91,7 @@ impl LabelSelector {
                 let n = v.trim().parse().map_err(|_| {
                     bad(
                         sel,
-                        &format!("for 'gt', 'lt' operators, the value must be an integer"),
+                        "for 'gt', 'lt' operators, the value must be an integer",
                     )
                 })?;
                 (k.trim().to_string(), LabelOp::Gt(n))
@@ -99,7 +99,7 @@ impl LabelSelector {
                 let n = v.trim().parse().map_err(|_| {
                     bad(
                         sel,
-                        &format!("for 'gt', 'lt' operators, the value must be an integer"),
+                        "for 'gt', 'lt' operators, the value must be an integer",
                     )
                 })?;
                 (k.trim().to_string(), LabelOp::Lt(n))

@@ -40,6 +40,8 @@ pub(crate) struct State {
     pub(crate) ca_pem: String,
     /// Counter behind [`State::next_cluster_ip`].
     pub(crate) cluster_ips: std::sync::atomic::AtomicU32,
+    /// Bumped to end every open watch (see `SandboxHandle::close_watches`).
+    pub(crate) watch_epoch: tokio::sync::watch::Sender<u64>,
     /// Types for strategic merge patch and apply, including registered CRDs.
     pub(crate) patch_schema: std::sync::RwLock<charthouse_patch::Schema>,
 }
@@ -314,12 +316,18 @@ async fn route(state: &Arc<State>, req: &Request) -> (Reply, String) {
     let segs: Vec<&str> = req.path.split('/').filter(|s| !s.is_empty()).collect();
     let non_resource_verb = req.method.as_str().to_lowercase();
     // Non-resource URLs: health, version, discovery, OpenAPI.
-    let non_resource = match segs.as_slice() {
-        ["healthz" | "livez" | "readyz", ..] | ["version"] => true,
-        ["api"] | ["apis"] | ["api", _] | ["apis", _] | ["apis", _, _] => true,
-        ["openapi", ..] => true,
-        _ => false,
-    };
+    let non_resource = matches!(
+        segs.as_slice(),
+        ["healthz" | "livez" | "readyz", ..]
+            | ["version"]
+            | ["api"]
+            | ["apis"]
+            | ["api", _]
+            | ["apis", _]
+            | ["apis", _, _]
+            | ["openapi", ..]
+    );
+
     if non_resource {
         if req.method != Method::GET && req.method != Method::HEAD {
             return (

@@ -232,17 +232,6 @@ impl ApiError {
         }
     }
 
-    /// 406 when the client accepts no media type we can produce.
-    pub(crate) fn not_acceptable(accept: &str) -> Self {
-        Self::new(
-            406,
-            "NotAcceptable",
-            format!(
-                "only the following media types are accepted: application/json, application/yaml (got {accept})"
-            ),
-        )
-    }
-
     /// 415 for request bodies we cannot decode.
     pub(crate) fn unsupported_media_type(content_type: &str) -> Self {
         Self::new(
@@ -262,23 +251,6 @@ impl ApiError {
     /// 500 for failures inside the sandbox (e.g. the persistence log could not be written).
     pub(crate) fn internal(message: impl Into<String>) -> Self {
         Self::new(500, "InternalError", message)
-    }
-
-    /// 504 when a wait inside the server times out.
-    pub(crate) fn timeout(message: impl Into<String>) -> Self {
-        Self::new(504, "Timeout", message)
-    }
-
-    /// 409 field-manager conflicts of server-side apply: the message and causes come from
-    /// the patch crate, which words them as the API server does.
-    pub(crate) fn apply_conflict(message: String, causes: Vec<Cause>) -> Self {
-        ApiError {
-            details: Some(json!({"causes": causes
-                .iter()
-                .map(|c| json!({"reason": c.reason, "message": c.message, "field": c.field}))
-                .collect::<Vec<_>>()})),
-            ..Self::new(409, "Conflict", message)
-        }
     }
 
     /// The `Status` object for this error, with apimachinery's key order.
@@ -325,15 +297,6 @@ impl Cause {
             } else {
                 format!("Required value: {why}")
             },
-            field: field.into(),
-        }
-    }
-
-    /// `FieldValueForbidden`: `Forbidden: <why>`.
-    pub(crate) fn forbidden(field: &str, why: &str) -> Self {
-        Cause {
-            reason: "FieldValueForbidden".into(),
-            message: format!("Forbidden: {why}"),
             field: field.into(),
         }
     }

@@ -50,17 +50,6 @@ pub(crate) enum EventType {
     Deleted,
 }
 
-impl EventType {
-    /// The `type` field of a watch event.
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            EventType::Added => "ADDED",
-            EventType::Modified => "MODIFIED",
-            EventType::Deleted => "DELETED",
-        }
-    }
-}
-
 /// One change, as kept in the watch history.
 #[derive(Debug, Clone)]
 pub(crate) struct Event {
@@ -244,11 +233,6 @@ impl StoreGuard<'_> {
                 inner.compacted = e.rv;
             }
         }
-    }
-
-    /// The oldest `resourceVersion` a watch may still start from.
-    pub(crate) fn oldest_watchable(&self) -> u64 {
-        self.inner.compacted
     }
 
     /// Events newer than `rv`, oldest first.

@@ -218,3 +218,261 @@ async fn dry_run_list_paging_and_patches_match_the_recording() {
     }
     env.sandbox.shutdown().await;
 }
+
+/// managedFields entries without their timestamps.
+fn managed(v: &Value) -> Value {
+    let mut mf = v["metadata"]["managedFields"].clone();
+    for e in mf.as_array_mut().unwrap() {
+        e.as_object_mut().unwrap().remove("time");
+    }
+    mf
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn server_side_apply_conflicts_and_managed_fields_match_the_recording() {
+    let env = env_with_ref_namespace().await;
+    for name in [
+        "create_configmap.txt",
+        "merge_patch.txt",
+        "ssa_apply_manager_a.txt",
+        "ssa_apply_manager_b_force.txt",
+    ] {
+        if name == "ssa_apply_manager_b_force.txt" {
+            replay_exact(&env, "ssa_apply_manager_b_conflict_409.txt").await;
+        }
+        let got = replay_object(&env, name).await;
+        let want: Value = serde_json::from_str(&recorded(name).response).unwrap();
+        assert_eq!(managed(&got), managed(&want), "{name}");
+    }
+    replay_exact(&env, "field_validation_strict_400.txt").await;
+    env.sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn token_review_and_anonymous_access() {
+    let env = Env::start().await;
+    let body = format!(
+        r#"{{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","spec":{{"token":"{}"}}}}"#,
+        env.sandbox.token()
+    );
+    let (code, resp) = env
+        .raw(
+            "POST",
+            "/apis/authentication.k8s.io/v1/tokenreviews",
+            "application/json",
+            &body,
+            "t",
+        )
+        .await;
+    assert_eq!(code, 201);
+    let review: Value = serde_json::from_slice(&resp).unwrap();
+    assert_eq!(review["status"]["authenticated"], true);
+    assert_eq!(review["status"]["user"]["username"], "kubernetes-admin");
+    assert!(
+        review["status"]["user"]["groups"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("system:masters"))
+    );
+    let (_, resp) = env
+        .raw(
+            "POST",
+            "/apis/authentication.k8s.io/v1/tokenreviews",
+            "application/json",
+            r#"{"spec":{"token":"nope"}}"#,
+            "t",
+        )
+        .await;
+    let review: Value = serde_json::from_slice(&resp).unwrap();
+    assert!(review["status"].get("authenticated").is_none());
+
+    // Anonymous: health and version are public, everything else is 403.
+    let url = env.sandbox.url();
+    let kc = format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: s\n  cluster:\n    server: {url}\n    certificate-authority-data: {}\nusers:\n- name: anon\n  user: {{}}\ncontexts:\n- name: s\n  context: {{cluster: s, user: anon}}\ncurrent-context: s\n",
+        {
+            use base64::Engine as _;
+            base64::engine::general_purpose::STANDARD.encode(env.sandbox.ca_pem().unwrap())
+        }
+    );
+    let kc = kube::config::Kubeconfig::from_yaml(&kc).unwrap();
+    let client = kube::Client::try_from(
+        kube::Config::from_custom_kubeconfig(kc, &Default::default())
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    let get = |path: &str| {
+        http::Request::get(path)
+            .header("User-Agent", "curl/8")
+            .body(Vec::new())
+            .unwrap()
+    };
+    let resp = client.send(get("/version").map(Into::into)).await.unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let resp = client
+        .send(get("/api/v1/namespaces/ref/secrets").map(Into::into))
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 403);
+    use http_body_util::BodyExt as _;
+    let body: Value =
+        serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(
+        body["message"],
+        "secrets is forbidden: User \"system:anonymous\" cannot list resource \"secrets\" in API group \"\" in the namespace \"ref\""
+    );
+    env.sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn finalizers_and_owner_references_drive_deletion() {
+    let env = Env::start().await;
+    let post = |path: &'static str, body: String| {
+        let env = &env;
+        async move { env.raw("POST", path, "application/json", &body, "t").await }
+    };
+    let (_, owner) = post(
+        "/api/v1/namespaces/default/configmaps",
+        r#"{"metadata":{"name":"owner","finalizers":["example.com/hold"]}}"#.into(),
+    )
+    .await;
+    let owner: Value = serde_json::from_slice(&owner).unwrap();
+    let uid = owner["metadata"]["uid"].as_str().unwrap();
+    let dep = format!(
+        r#"{{"metadata":{{"name":"dep","ownerReferences":[{{"apiVersion":"v1","kind":"ConfigMap","name":"owner","uid":"{uid}"}}]}}}}"#
+    );
+    assert_eq!(
+        post("/api/v1/namespaces/default/configmaps", dep).await.0,
+        201
+    );
+
+    // A finalizer keeps the owner (terminating); its dependent is kept until it is gone.
+    let (code, body) = env
+        .raw(
+            "DELETE",
+            "/api/v1/namespaces/default/configmaps/owner",
+            "application/json",
+            "",
+            "t",
+        )
+        .await;
+    assert_eq!(code, 200);
+    let terminating: Value = serde_json::from_slice(&body).unwrap();
+    assert!(terminating["metadata"]["deletionTimestamp"].is_string());
+    assert_eq!(
+        env.raw(
+            "GET",
+            "/api/v1/namespaces/default/configmaps/dep",
+            "",
+            "",
+            "t"
+        )
+        .await
+        .0,
+        200
+    );
+
+    // Removing the finalizer completes the deletion, and the garbage collector follows.
+    let (code, _) = env
+        .raw(
+            "PATCH",
+            "/api/v1/namespaces/default/configmaps/owner",
+            "application/merge-patch+json",
+            r#"{"metadata":{"finalizers":null}}"#,
+            "t",
+        )
+        .await;
+    assert_eq!(code, 200);
+    assert_eq!(
+        env.raw(
+            "GET",
+            "/api/v1/namespaces/default/configmaps/owner",
+            "",
+            "",
+            "t"
+        )
+        .await
+        .0,
+        404
+    );
+    assert_eq!(
+        env.raw(
+            "GET",
+            "/api/v1/namespaces/default/configmaps/dep",
+            "",
+            "",
+            "t"
+        )
+        .await
+        .0,
+        404
+    );
+
+    // Orphan propagation keeps dependents and strips their owner reference.
+    let (_, owner) = post(
+        "/api/v1/namespaces/default/configmaps",
+        r#"{"metadata":{"name":"o2"}}"#.into(),
+    )
+    .await;
+    let owner: Value = serde_json::from_slice(&owner).unwrap();
+    let uid = owner["metadata"]["uid"].as_str().unwrap();
+    post("/api/v1/namespaces/default/configmaps", format!(r#"{{"metadata":{{"name":"d2","ownerReferences":[{{"apiVersion":"v1","kind":"ConfigMap","name":"o2","uid":"{uid}"}}]}}}}"#)).await;
+    env.raw(
+        "DELETE",
+        "/api/v1/namespaces/default/configmaps/o2",
+        "application/json",
+        r#"{"propagationPolicy":"Orphan"}"#,
+        "t",
+    )
+    .await;
+    let (code, body) = env
+        .raw(
+            "GET",
+            "/api/v1/namespaces/default/configmaps/d2",
+            "",
+            "",
+            "t",
+        )
+        .await;
+    assert_eq!(code, 200);
+    let d2: Value = serde_json::from_slice(&body).unwrap();
+    assert!(d2["metadata"].get("ownerReferences").is_none());
+
+    // deletecollection with a selector.
+    post(
+        "/api/v1/namespaces/default/configmaps",
+        r#"{"metadata":{"name":"l1","labels":{"batch":"x"}}}"#.into(),
+    )
+    .await;
+    post(
+        "/api/v1/namespaces/default/configmaps",
+        r#"{"metadata":{"name":"l2","labels":{"batch":"x"}}}"#.into(),
+    )
+    .await;
+    let (code, body) = env
+        .raw(
+            "DELETE",
+            "/api/v1/namespaces/default/configmaps?labelSelector=batch%3Dx",
+            "",
+            "",
+            "t",
+        )
+        .await;
+    assert_eq!(code, 200);
+    let list: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        env.raw(
+            "GET",
+            "/api/v1/namespaces/default/configmaps/l1",
+            "",
+            "",
+            "t"
+        )
+        .await
+        .0,
+        404
+    );
+    env.sandbox.shutdown().await;
+}

@@ -186,3 +186,78 @@ spec:
     assert!(!out.status.success());
     env.sandbox.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn server_side_apply_with_conflicts() {
+    let env = Env::start().await;
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\n  namespace: default\ndata:\n  owner: first\n";
+    let out = env.kubectl_stdin(
+        &["apply", "--server-side", "--field-manager=first", "-f", "-"],
+        cm,
+    );
+    assert!(out.contains("configmap/shared serverside-applied"), "{out}");
+    let yaml = env.kubectl(&[
+        "get",
+        "configmap",
+        "shared",
+        "-o",
+        "yaml",
+        "--show-managed-fields",
+    ]);
+    assert!(
+        yaml.contains("manager: first") && yaml.contains("operation: Apply"),
+        "{yaml}"
+    );
+
+    // A second manager changing the same field conflicts, naming the owner...
+    let other = cm.replace("owner: first", "owner: second");
+    let out = {
+        use std::io::Write as _;
+        let mut cmd = std::process::Command::new(crate::common::kubectl());
+        cmd.args([
+            "apply",
+            "--server-side",
+            "--field-manager=second",
+            "-f",
+            "-",
+        ])
+        .env("KUBECONFIG", &env.kubeconfig)
+        .env("HOME", env.dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+        tokio::task::block_in_place(|| {
+            let mut child = cmd.spawn().unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(other.as_bytes())
+                .unwrap();
+            child.wait_with_output().unwrap()
+        })
+    };
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("conflict with \"first\"") && err.contains(".data.owner"),
+        "{err}"
+    );
+    // ...and --force-conflicts takes the field over.
+    env.kubectl_stdin(
+        &[
+            "apply",
+            "--server-side",
+            "--field-manager=second",
+            "--force-conflicts",
+            "-f",
+            "-",
+        ],
+        &other,
+    );
+    assert_eq!(
+        env.kubectl(&["get", "configmap", "shared", "-o", "jsonpath={.data.owner}"]),
+        "second"
+    );
+    env.sandbox.shutdown().await;
+}

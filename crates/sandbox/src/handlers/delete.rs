@@ -83,17 +83,15 @@ pub(crate) fn delete(state: &State, req: &Request, t: &Target) -> Result<Reply, 
         return Err(ApiError::not_found(&t.rt.resource, &t.rt.group, &name));
     };
     let uid = meta_str(&obj, "uid").unwrap_or("").to_string();
-    if let Some(want) = &opts.uid {
-        if *want != uid {
-            return Err(ApiError::conflict(
-                &t.rt.resource,
-                &t.rt.group,
-                &name,
-                &format!(
-                    "Precondition failed: UID in precondition: {want}, UID in object meta: {uid}"
-                ),
-            ));
-        }
+    if let Some(want) = &opts.uid
+        && *want != uid
+    {
+        return Err(ApiError::conflict(
+            &t.rt.resource,
+            &t.rt.group,
+            &name,
+            &format!("Precondition failed: UID in precondition: {want}, UID in object meta: {uid}"),
+        ));
     }
     if let Some(want) = &opts.rv {
         let have = meta_str(&obj, "resourceVersion").unwrap_or("");
@@ -142,11 +140,11 @@ pub(crate) fn delete_collection(
             gc::delete(state, &mut g, &k, opts.policy)?;
         }
         let mut item = as_served(&o, &t.rt);
-        if t.rt.custom.is_none() {
-            if let Value::Object(m) = &mut item {
-                m.remove("kind");
-                m.remove("apiVersion");
-            }
+        if t.rt.custom.is_none()
+            && let Value::Object(m) = &mut item
+        {
+            m.remove("kind");
+            m.remove("apiVersion");
         }
         items.push(item);
     }

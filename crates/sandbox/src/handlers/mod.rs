@@ -123,19 +123,20 @@ pub(crate) fn parse_target(
         _ => (false, rest),
     };
     let find = |r: &str| state.registry.find(group, version, r);
-    if rest.len() >= 3 && rest[0] == "namespaces" {
-        if let Some(rt) = find(rest[2]).filter(|rt| rt.namespaced) {
-            if rest.len() > 5 {
-                return Err(ApiError::path_not_found());
-            }
-            return Ok(Target {
-                rt,
-                namespace: Some(rest[1].to_string()),
-                name: rest.get(3).map(|s| s.to_string()),
-                subresource: rest.get(4).map(|s| s.to_string()),
-                watch_path,
-            });
+    if rest.len() >= 3
+        && rest[0] == "namespaces"
+        && let Some(rt) = find(rest[2]).filter(|rt| rt.namespaced)
+    {
+        if rest.len() > 5 {
+            return Err(ApiError::path_not_found());
         }
+        return Ok(Target {
+            rt,
+            namespace: Some(rest[1].to_string()),
+            name: rest.get(3).map(|s| s.to_string()),
+            subresource: rest.get(4).map(|s| s.to_string()),
+            watch_path,
+        });
     }
     let Some(first) = rest.first() else {
         return Err(ApiError::path_not_found());

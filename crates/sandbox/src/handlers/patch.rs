@@ -191,12 +191,12 @@ fn apply(state: &State, req: &Request, t: &Target, config: Value) -> Result<Repl
         }
     };
     check_type(&config, t)?;
-    if let Some(n) = meta_str(&config, "name") {
-        if n != name {
-            return Err(ApiError::bad_request(format!(
-                "the name of the object ({n}) does not match the name on the URL ({name})"
-            )));
-        }
+    if let Some(n) = meta_str(&config, "name")
+        && n != name
+    {
+        return Err(ApiError::bad_request(format!(
+            "the name of the object ({n}) does not match the name on the URL ({name})"
+        )));
     }
     validate_fields(state, req, t, &config)?;
     let opts = charthouse_patch::ssa::ApplyOptions {
@@ -209,15 +209,14 @@ fn apply(state: &State, req: &Request, t: &Target, config: Value) -> Result<Repl
     let key = key_for(t, &name);
     let mut g = state.store.lock();
     let old = g.get(&key);
-    if let Some(rv) = meta_str(&config, "resourceVersion").filter(|s| !s.is_empty()) {
-        if old
+    if let Some(rv) = meta_str(&config, "resourceVersion").filter(|s| !s.is_empty())
+        && old
             .as_ref()
             .and_then(|o| meta_str(o, "resourceVersion").map(str::to_string))
             .as_deref()
             != Some(rv)
-        {
-            return Err(ApiError::modified(&t.rt.resource, &t.rt.group, &name));
-        }
+    {
+        return Err(ApiError::modified(&t.rt.resource, &t.rt.group, &name));
     }
     let current = old.as_ref().map(|o| as_served(o, &t.rt));
     let applied = {

@@ -197,11 +197,11 @@ pub(crate) fn list(state: &State, req: &Request, t: &Target) -> Result<Reply, Ap
                         return partial_metadata(&o);
                     }
                     // Built-in lists carry no per-item type; custom resources keep theirs.
-                    if t.rt.custom.is_none() {
-                        if let Value::Object(m) = &mut o {
-                            m.remove("kind");
-                            m.remove("apiVersion");
-                        }
+                    if t.rt.custom.is_none()
+                        && let Value::Object(m) = &mut o
+                    {
+                        m.remove("kind");
+                        m.remove("apiVersion");
                     }
                     o
                 })

@@ -139,6 +139,7 @@ pub(crate) fn watch(state: Arc<State>, req: &Request, t: &Target) -> Reply {
         include: req.q("includeObject").unwrap_or("Metadata").to_string(),
     };
     let mut notify = state.store.subscribe();
+    let mut epoch = state.watch_epoch.subscribe();
     let mut first: Vec<Bytes> = Vec::new();
     let mut cursor;
     {
@@ -198,10 +199,10 @@ pub(crate) fn watch(state: Arc<State>, req: &Request, t: &Target) -> Reply {
                 Ok(evs) => {
                     for e in evs {
                         cursor = e.rv;
-                        if let Some(b) = w.translate(&e) {
-                            if tx.send(b).await.is_err() {
-                                return;
-                            }
+                        if let Some(b) = w.translate(&e)
+                            && tx.send(b).await.is_err()
+                        {
+                            return;
                         }
                     }
                 }
@@ -223,6 +224,7 @@ pub(crate) fn watch(state: Arc<State>, req: &Request, t: &Target) -> Reply {
                     }
                 }
                 _ = &mut deadline => return,
+                _ = epoch.changed() => return,
                 _ = tx.closed() => return,
             }
         }

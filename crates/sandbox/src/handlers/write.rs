@@ -32,13 +32,13 @@ pub(crate) fn check_type(body: &Value, t: &Target) -> Result<(), ApiError> {
             )));
         }
     }
-    if let Some(kind) = body.get("kind").and_then(Value::as_str) {
-        if kind != t.rt.kind {
-            return Err(ApiError::bad_request(format!(
-                "the kind in the data ({kind}) does not match the expected kind ({})",
-                t.rt.kind
-            )));
-        }
+    if let Some(kind) = body.get("kind").and_then(Value::as_str)
+        && kind != t.rt.kind
+    {
+        return Err(ApiError::bad_request(format!(
+            "the kind in the data ({kind}) does not match the expected kind ({})",
+            t.rt.kind
+        )));
     }
     Ok(())
 }
@@ -113,12 +113,12 @@ pub(crate) fn admit_create(
         }
     }
     validate_name(&t.rt, &name)?;
-    if let Some(path_name) = &t.name {
-        if *path_name != name {
-            return Err(ApiError::bad_request(format!(
-                "the name of the object ({name}) does not match the name on the URL ({path_name})"
-            )));
-        }
+    if let Some(path_name) = &t.name
+        && *path_name != name
+    {
+        return Err(ApiError::bad_request(format!(
+            "the name of the object ({name}) does not match the name on the URL ({path_name})"
+        )));
     }
     for server_set in [
         "uid",
@@ -142,10 +142,10 @@ pub(crate) fn admit_create(
         return Err(ApiError::already_exists(&t.rt.resource, &t.rt.group, &name));
     }
     // Types with a status subresource ignore status on create (their strategies reset it).
-    if t.rt.subresource("status").is_some() {
-        if let Value::Object(m) = &mut obj {
-            m.remove("status");
-        }
+    if t.rt.subresource("status").is_some()
+        && let Value::Object(m) = &mut obj
+    {
+        m.remove("status");
     }
     defaults_on_create(&t.rt, &mut obj, || state.next_cluster_ip());
     Ok((key, canonical(obj, &t.rt)))
@@ -257,10 +257,10 @@ pub(crate) fn merge_update(t: &Target, old: &Value, mut new: Value, part: Part) 
         Part::Status => {
             let mut merged = old.clone();
             merged["status"] = new.get("status").cloned().unwrap_or(Value::Null);
-            if merged["status"].is_null() {
-                if let Value::Object(m) = &mut merged {
-                    m.remove("status");
-                }
+            if merged["status"].is_null()
+                && let Value::Object(m) = &mut merged
+            {
+                m.remove("status");
             }
             return merged;
         }
@@ -275,15 +275,15 @@ pub(crate) fn merge_update(t: &Target, old: &Value, mut new: Value, part: Part) 
         }
         Part::Main => {}
     }
-    if t.rt.subresource("status").is_some() {
-        if let Value::Object(m) = &mut new {
-            match old.get("status") {
-                Some(s) => {
-                    m.insert("status".into(), s.clone());
-                }
-                None => {
-                    m.remove("status");
-                }
+    if t.rt.subresource("status").is_some()
+        && let Value::Object(m) = &mut new
+    {
+        match old.get("status") {
+            Some(s) => {
+                m.insert("status".into(), s.clone());
+            }
+            None => {
+                m.remove("status");
             }
         }
     }
@@ -321,10 +321,10 @@ pub(crate) fn merge_update(t: &Target, old: &Value, mut new: Value, part: Part) 
             .and_then(Value::as_array)
             .map(Vec::len)
             .unwrap_or(0);
-        if new_f > old_f {
-            if let Some(f) = old_meta.get("finalizers") {
-                meta.insert("finalizers".into(), f.clone());
-            }
+        if new_f > old_f
+            && let Some(f) = old_meta.get("finalizers")
+        {
+            meta.insert("finalizers".into(), f.clone());
         }
     }
     if uses_generation(&t.rt) && spec_changed(old, &new) {
@@ -334,13 +334,14 @@ pub(crate) fn merge_update(t: &Target, old: &Value, mut new: Value, part: Part) 
             .unwrap_or(1);
         metadata_mut(&mut new).insert("generation".into(), json!(g + 1));
     }
-    if let Value::Object(m) = &mut new {
-        if t.rt.group.is_empty() && t.rt.resource == "namespaces" {
-            // A namespace's spec and status belong to the namespace controller.
-            for k in ["spec", "status"] {
-                if let Some(v) = old.get(k) {
-                    m.insert(k.into(), v.clone());
-                }
+    if let Value::Object(m) = &mut new
+        && t.rt.group.is_empty()
+        && t.rt.resource == "namespaces"
+    {
+        // A namespace's spec and status belong to the namespace controller.
+        for k in ["spec", "status"] {
+            if let Some(v) = old.get(k) {
+                m.insert(k.into(), v.clone());
             }
         }
     }
@@ -397,22 +398,22 @@ pub(crate) fn update(state: &State, req: &Request, t: &Target) -> Result<Reply, 
     crate::handlers::patch::validate_fields(state, req, t, &body)?;
     let dry = req.dry_run()?;
     let name = t.name.clone().unwrap_or_default();
-    if let Some(n) = meta_str(&body, "name") {
-        if n != name {
-            return Err(ApiError::bad_request(format!(
-                "the name of the object ({n}) does not match the name on the URL ({name})"
-            )));
-        }
+    if let Some(n) = meta_str(&body, "name")
+        && n != name
+    {
+        return Err(ApiError::bad_request(format!(
+            "the name of the object ({n}) does not match the name on the URL ({name})"
+        )));
     }
     let key = key_for(t, &name);
     let mut g = state.store.lock();
     let Some(old) = g.get(&key) else {
         return Err(ApiError::not_found(&t.rt.resource, &t.rt.group, &name));
     };
-    if let Some(rv) = meta_str(&body, "resourceVersion").filter(|s| !s.is_empty()) {
-        if Some(rv) != meta_str(&old, "resourceVersion") {
-            return Err(ApiError::modified(&t.rt.resource, &t.rt.group, &name));
-        }
+    if let Some(rv) = meta_str(&body, "resourceVersion").filter(|s| !s.is_empty())
+        && Some(rv) != meta_str(&old, "resourceVersion")
+    {
+        return Err(ApiError::modified(&t.rt.resource, &t.rt.group, &name));
     }
     let mut new = merge_update(t, &old, body, Part::of(t));
     crate::handlers::patch::track_update(state, req, t, &old, &mut new)?;
@@ -477,10 +478,10 @@ pub(crate) fn apply_scale(
     let Some(old) = g.get(&key) else {
         return Err(ApiError::not_found(&t.rt.resource, &t.rt.group, &name));
     };
-    if let Some(rv) = meta_str(scale, "resourceVersion").filter(|s| !s.is_empty()) {
-        if Some(rv) != meta_str(&old, "resourceVersion") {
-            return Err(ApiError::modified(&t.rt.resource, &t.rt.group, &name));
-        }
+    if let Some(rv) = meta_str(scale, "resourceVersion").filter(|s| !s.is_empty())
+        && Some(rv) != meta_str(&old, "resourceVersion")
+    {
+        return Err(ApiError::modified(&t.rt.resource, &t.rt.group, &name));
     }
     let Some(replicas) = scale
         .get("spec")
