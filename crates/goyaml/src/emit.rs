@@ -24,7 +24,34 @@ pub(crate) enum Node {
 }
 
 const BEST_INDENT: i64 = 2;
-const BEST_WIDTH: i64 = 80;
+
+/// The two emitters helm uses differ in two settings.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Flavor {
+    /// yaml.v2 writes a sequence under a mapping key without indenting it;
+    /// yaml.v3 (no compact sequence indent) indents it.
+    pub(crate) indentless_sequences: bool,
+    /// Column past which spaces may fold a scalar: 80 in yaml.v2, none in
+    /// yaml.v3 as helm's `toYamlPretty` uses it.
+    pub(crate) best_width: i64,
+    /// yaml.v3 treats a tab as printable: it rules out plain and
+    /// single-quoted styles but still allows a literal block.
+    pub(crate) tabs_in_blocks: bool,
+}
+
+/// yaml.v2 as sigs.k8s.io/yaml uses it.
+pub(crate) const V2: Flavor = Flavor {
+    indentless_sequences: true,
+    best_width: 80,
+    tabs_in_blocks: false,
+};
+
+/// yaml.v3 with `SetIndent(2)`.
+pub(crate) const V3: Flavor = Flavor {
+    indentless_sequences: false,
+    best_width: i64::MAX,
+    tabs_in_blocks: true,
+};
 
 /// What `yaml_emitter_analyze_scalar` learns about a scalar's text.
 #[derive(Debug, Clone, Copy)]
@@ -56,7 +83,7 @@ fn is_printable(c: char) -> bool {
         || ((0xE000..=0xFFFD).contains(&u) && u != 0xFEFF)
 }
 
-fn analyze(value: &[char]) -> Analysis {
+fn analyze(value: &[char], tabs_in_blocks: bool) -> Analysis {
     if value.is_empty() {
         return Analysis {
             multiline: false,
@@ -70,6 +97,7 @@ fn analyze(value: &[char]) -> Analysis {
     let mut flow_indicators = false;
     let mut line_breaks = false;
     let mut special_characters = false;
+    let mut tab_characters = false;
     let mut leading_space = false;
     let mut leading_break = false;
     let mut trailing_space = false;
@@ -122,7 +150,9 @@ fn analyze(value: &[char]) -> Analysis {
                 _ => {}
             }
         }
-        if !is_printable(c) {
+        if c == '\t' && tabs_in_blocks {
+            tab_characters = true;
+        } else if !is_printable(c) {
             special_characters = true;
         }
         if c == ' ' {
@@ -175,6 +205,11 @@ fn analyze(value: &[char]) -> Analysis {
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
     }
+    if tab_characters {
+        a.flow_plain_allowed = false;
+        a.block_plain_allowed = false;
+        a.single_quoted_allowed = false;
+    }
     if space_break || special_characters {
         a.flow_plain_allowed = false;
         a.block_plain_allowed = false;
@@ -196,6 +231,7 @@ fn analyze(value: &[char]) -> Analysis {
 
 /// The emitter's cursor state (`yaml_emitter_t`'s fields we need).
 struct Emitter {
+    flavor: Flavor,
     out: String,
     column: i64,
     indent: i64,
@@ -210,8 +246,9 @@ struct Emitter {
 
 /// Writes `node` as one YAML document, as `yaml.Marshal` does (with the
 /// final newline).
-pub(crate) fn emit(node: &Node) -> String {
+pub(crate) fn emit(node: &Node, flavor: Flavor) -> String {
     let mut e = Emitter {
+        flavor,
         out: String::new(),
         column: 0,
         indent: -1,
@@ -299,7 +336,8 @@ impl Emitter {
                 self.write_indicator("}", false, false, false);
             }
             Node::Seq(items) => {
-                let indentless = self.mapping_context && !self.indention;
+                let indentless =
+                    self.flavor.indentless_sequences && self.mapping_context && !self.indention;
                 self.increase_indent(false, indentless);
                 for item in items {
                     self.write_indent();
@@ -330,7 +368,7 @@ impl Emitter {
 
     fn scalar(&mut self, text: &str, requested: Style) {
         let chars: Vec<char> = text.chars().collect();
-        let a = analyze(&chars);
+        let a = analyze(&chars, self.flavor.tabs_in_blocks);
         let style = self.select_style(requested, &a, chars.is_empty());
         self.increase_indent(true, false);
         let allow_breaks = !self.simple_key_context;
@@ -381,7 +419,7 @@ impl Emitter {
             let c = value[i];
             if c == ' ' {
                 let next_space = i + 1 < n && value[i + 1] == ' ';
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && !next_space {
+                if allow_breaks && !spaces && self.column > self.flavor.best_width && !next_space {
                     self.write_indent();
                 } else {
                     self.put(c);
@@ -419,7 +457,7 @@ impl Emitter {
                 let next_space = i + 1 < n && value[i + 1] == ' ';
                 if allow_breaks
                     && !spaces
-                    && self.column > BEST_WIDTH
+                    && self.column > self.flavor.best_width
                     && i > 0
                     && i + 1 < n
                     && !next_space
@@ -499,7 +537,12 @@ impl Emitter {
                 }
                 spaces = false;
             } else if c == ' ' {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && i > 0 && i + 1 < n {
+                if allow_breaks
+                    && !spaces
+                    && self.column > self.flavor.best_width
+                    && i > 0
+                    && i + 1 < n
+                {
                     self.write_indent();
                     if value[i + 1] == ' ' {
                         self.put('\\');
@@ -587,7 +630,7 @@ mod tests {
             (s("d", Style::Plain), s(" lead", Style::Plain)),
         ]);
         assert_eq!(
-            emit(&doc),
+            emit(&doc, V2),
             "a:\n- x\n- {}\nb:\n  c: |-\n    1\n    2\nd: ' lead'\n"
         );
     }

@@ -113,3 +113,22 @@ pub fn from_json_array(s: &str) -> Value {
         (_, Some(e)) => Value::Seq(vec![Value::String(e.to_string())]),
     }
 }
+
+/// Helm `toToml`: the TOML text, or the error message in its place.
+pub fn to_toml(v: &Value) -> String {
+    crate::toml::toml_encode(v).unwrap_or_else(|e| e.to_string())
+}
+
+/// Helm `fromToml`: a map, or `{"Error": message}` on failure.
+pub fn from_toml(s: &str) -> Map {
+    crate::toml::toml_decode(s).unwrap_or_else(|e| {
+        let mut m = Map::new();
+        m.insert("Error".to_owned(), Value::String(e.to_string()));
+        m
+    })
+}
+
+/// Helm `toYamlPretty`: yaml.v3 with an indent of 2, final newline trimmed.
+pub fn to_yaml_pretty(v: &Value) -> String {
+    trim_newline(crate::pretty::marshal_pretty(v))
+}

@@ -34,6 +34,8 @@
 //!   [`json_marshal_indent`], [`json_marshal_raw`].
 //! - JSON reading: [`json_unmarshal`], [`json_unmarshal_map`],
 //!   [`json_unmarshal_seq`].
+//! - yaml.v3 (`toYamlPretty`): [`marshal_pretty`].
+//! - TOML: [`toml_encode`], [`toml_decode`] (BurntSushi/toml).
 //! - Helm's template functions with their error conventions: [`helm`].
 
 mod compose;
@@ -45,10 +47,12 @@ pub mod helm;
 mod json;
 mod json_decode;
 mod json_encode;
+mod pretty;
 mod resolve;
 mod sigs;
 mod sort;
 mod timestamp;
+mod toml;
 mod value;
 mod values;
 mod yaml_out;
@@ -58,6 +62,8 @@ pub use json::{
     json_marshal, json_marshal_indent, json_marshal_raw, json_unmarshal, json_unmarshal_map,
     json_unmarshal_seq,
 };
+pub use pretty::marshal_pretty;
 pub use sigs::{marshal, unmarshal, unmarshal_map, unmarshal_seq};
+pub use toml::{toml_decode, toml_encode};
 pub use value::{Map, Value};
 pub use values::{load_values, merge_maps};

@@ -5,7 +5,7 @@
 
 use crate::compose::{Composer, YamlError};
 use crate::decode::decode;
-use crate::emit::emit;
+use crate::emit::{V2, emit};
 use crate::error::{Error, Result};
 use crate::gofmt::{Fmt, format_float};
 use crate::value::{Map, Value};
@@ -123,5 +123,5 @@ pub fn unmarshal_seq(yaml: &[u8]) -> Result<Vec<Value>> {
 /// 1024 characters yaml.v2 accepts when it reads the JSON back.
 pub fn marshal(v: &Value) -> Result<String> {
     let node = to_node(v).map_err(|e| e.into_marshal_error())?;
-    Ok(emit(&node))
+    Ok(emit(&node, V2))
 }

@@ -195,3 +195,58 @@ fn from_json() {
     }
     t.finish("fromjson");
 }
+
+/// `fromToml | toJson` and `fromYaml | toToml`.
+#[test]
+fn toml() {
+    let mut t = Tally::default();
+    let mut errors_skipped = 0;
+    for input in cases("toml", "in") {
+        let s = read_input(&input);
+        let from = input.with_extension("fromToml");
+        if from.exists() {
+            let want = read(&from);
+            // BurntSushi's parse error wording is not reproduced (see the
+            // crate docs); only that an error happened is checked.
+            if want.starts_with("{\"Error\":\"toml:") {
+                let got = helm::from_toml(&s);
+                assert!(
+                    got.contains_key("Error"),
+                    "{}: expected an error",
+                    input.display()
+                );
+                errors_skipped += 1;
+                continue;
+            }
+            t.check(
+                &input,
+                "fromToml",
+                &want,
+                &helm::to_json(&Value::Map(helm::from_toml(&s))),
+            );
+        }
+        let to = input.with_extension("toToml");
+        if to.exists() {
+            let v = Value::Map(helm::from_yaml(&s));
+            t.check(&input, "toToml", &read(&to), &helm::to_toml(&v));
+        }
+    }
+    eprintln!("golden toml: {errors_skipped} parse errors checked for presence only");
+    t.finish("toml");
+}
+
+/// `fromYaml | toYamlPretty`.
+#[test]
+fn yaml_pretty() {
+    let mut t = Tally::default();
+    for input in cases("pretty", "in") {
+        let v = Value::Map(helm::from_yaml(&read_input(&input)));
+        t.check(
+            &input,
+            "toYamlPretty",
+            &read(&input.with_extension("toYamlPretty")),
+            &helm::to_yaml_pretty(&v),
+        );
+    }
+    t.finish("pretty");
+}

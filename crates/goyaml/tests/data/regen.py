@@ -491,10 +491,16 @@ def main():
     batch_suite("toml", named("tm", TOML), {
         "fromToml": '{{ .Files.Get "FILE" | fromToml | toJson }}',
     })
-    batch_suite("toml", named("tt", TOTOML), {
+    totoml = TOTOML + ["v: %s\n" % yq(x) for x in ODD_STRINGS[::2]]
+    totoml += ["%s: 1\n" % yq(x) for x in ODD_STRINGS[1::4] if x]
+    batch_suite("toml", named("tt", totoml), {
         "toToml": '{{ .Files.Get "FILE" | fromYaml | toToml }}',
     })
-    batch_suite("pretty", named("pr", PRETTY), {
+    pretty = PRETTY + ["v: %s\n" % yq(x) for x in ODD_STRINGS]
+    pretty += ["%s: v\n" % yq(x) for x in ODD_STRINGS[::3] if x]
+    pretty += [t for t in STRUCTURES[:20]]
+    pretty += ["v: %s\n" % x for x in PLAIN_SCALARS if x not in (".nan",)]
+    batch_suite("pretty", named("pr", pretty), {
         "toYamlPretty": '{{ .Files.Get "FILE" | fromYaml | toYamlPretty }}',
     })
     n = sum(len(fs) for _, _, fs in os.walk(GOLDEN))
