@@ -74,7 +74,7 @@ fn is_table(v: &Value) -> bool {
 
 /// `isTableArray` refuses arrays holding nil anywhere.
 fn check_nil_elements(items: &[Value]) -> Result<()> {
-    if items.iter().any(|i| *i == Value::Null) {
+    if items.contains(&Value::Null) {
         return Err(Error::EncodeToml {
             message: "toml: cannot encode array with nil element".to_owned(),
         });
