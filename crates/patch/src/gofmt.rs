@@ -75,24 +75,27 @@ fn go_float(f: f64) -> String {
 /// Go's `json.Marshal` of the decoded value: object keys sorted, HTML
 /// characters escaped, no whitespace.
 pub(crate) fn go_marshal(v: &Value) -> String {
-    fn sorted(v: &Value) -> Value {
-        match v {
-            Value::Object(m) => {
-                let mut keys: Vec<&String> = m.keys().collect();
-                keys.sort();
-                let mut out = serde_json::Map::new();
-                for k in keys {
-                    if let Some(x) = m.get(k) {
-                        out.insert(k.clone(), sorted(x));
-                    }
+    escape_html(&serde_json::to_string(&sorted_keys(v)).unwrap_or_default())
+}
+
+/// The value with every object's keys in byte order, as Go's encoder writes
+/// a `map[string]interface{}`.
+pub(crate) fn sorted_keys(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            let mut out = serde_json::Map::new();
+            for k in keys {
+                if let Some(x) = m.get(k) {
+                    out.insert(k.clone(), sorted_keys(x));
                 }
-                Value::Object(out)
             }
-            Value::Array(a) => Value::Array(a.iter().map(sorted).collect()),
-            other => other.clone(),
+            Value::Object(out)
         }
+        Value::Array(a) => Value::Array(a.iter().map(sorted_keys).collect()),
+        other => other.clone(),
     }
-    escape_html(&serde_json::to_string(&sorted(v)).unwrap_or_default())
 }
 
 /// Go's encoder escapes `<`, `>`, `&`, U+2028 and U+2029 inside strings;

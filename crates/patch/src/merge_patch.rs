@@ -155,7 +155,8 @@ pub(crate) fn same_value(a: &Value, b: &Value) -> bool {
 /// no longer in `modified`. Fields others added to the live object and that
 /// `original` never had are left alone.
 ///
-/// A missing `original` is treated as `{}`.
+/// A missing `original` is treated as `{}`. Object keys come out sorted,
+/// as Go's JSON encoder writes the patch.
 ///
 /// # Errors
 /// [`Error::MergePatch`] when an argument is not a JSON object, or when the
@@ -187,7 +188,8 @@ pub fn three_way(original: Option<&Value>, modified: &Value, current: &Value) ->
     let mut out = deletions;
     // MergePatch(deletePatch, addAndChangePatch): no nulls left in the second.
     merge_docs(&mut out, &add_and_change);
-    Ok(Value::Object(out))
+    // Keys in Go's encoding order, so the bytes sent match helm's.
+    Ok(crate::gofmt::sorted_keys(&Value::Object(out)))
 }
 
 /// Keep only the `null`s (deletions) or only the non-nulls (additions and

@@ -56,6 +56,8 @@ pub fn apply(doc: &Value, patch: &Value, ty: TypeRef<'_>) -> Result<Value> {
 /// `modified` no longer has. This is `CreateThreeWayMergePatch`, used by
 /// `kubectl apply` and by helm for releases installed with client-side apply.
 ///
+/// Object keys come out sorted, as Go's JSON encoder writes the patch.
+///
 /// With `overwrite == false` the patch is refused (with
 /// [`Error::StrategicDiff`]) when a change made to `current` by someone else
 /// conflicts with it; helm and kubectl pass `true`.
@@ -74,7 +76,9 @@ pub fn three_way(
     let original = as_map(original.unwrap_or(&empty), "original")?;
     let modified = as_map(modified, "modified")?;
     let current = as_map(current, "current")?;
-    diff::three_way(&original, &modified, &current, ty, overwrite).map(Value::Object)
+    // Keys in Go's encoding order, so the bytes sent match kubectl's and helm's.
+    diff::three_way(&original, &modified, &current, ty, overwrite)
+        .map(|m| crate::gofmt::sorted_keys(&Value::Object(m)))
 }
 
 /// Compute the two-way strategic merge patch from `original` to `modified`
@@ -86,7 +90,7 @@ pub fn three_way(
 pub fn two_way(original: &Value, modified: &Value, ty: TypeRef<'_>) -> Result<Value> {
     let original = as_map(original, "original")?;
     let modified = as_map(modified, "modified")?;
-    diff::two_way(&original, &modified, ty).map(Value::Object)
+    diff::two_way(&original, &modified, ty).map(|m| crate::gofmt::sorted_keys(&Value::Object(m)))
 }
 
 fn as_map(v: &Value, what: &str) -> Result<Map<String, Value>> {
@@ -254,6 +258,11 @@ mod tests {
             json!({"spec": {"template": {"spec": {
                 "$setElementOrder/containers": [{"name": "a"}],
                 "containers": [{"name": "b", "$patch": "delete"}]}}}})
+        );
+        // The bytes kubectl sends for this change.
+        assert_eq!(
+            serde_json::to_string(&p).unwrap(),
+            r#"{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"a"}],"containers":[{"$patch":"delete","name":"b"}]}}}}"#
         );
         let out = apply(&current, &p, deploy()).unwrap();
         assert_eq!(
