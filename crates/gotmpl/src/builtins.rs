@@ -52,16 +52,37 @@ pub(crate) fn lookup(name: &str) -> Option<(Signature, Option<Builtin>)> {
         "and" | "or" => (Signature::variadic(vec![rv()], rv(), rv()), None),
         "call" => (Signature::variadic(vec![rv()], rv(), rv()), None),
         "html" => (Signature::variadic(vec![], any, s), Some(html as Builtin)),
-        "index" => (Signature::variadic(vec![rv()], rv(), rv()), Some(index as Builtin)),
-        "slice" => (Signature::variadic(vec![rv()], rv(), rv()), Some(slice as Builtin)),
+        "index" => (
+            Signature::variadic(vec![rv()], rv(), rv()),
+            Some(index as Builtin),
+        ),
+        "slice" => (
+            Signature::variadic(vec![rv()], rv(), rv()),
+            Some(slice as Builtin),
+        ),
         "js" => (Signature::variadic(vec![], any, s), Some(js as Builtin)),
-        "len" => (Signature::new(vec![rv()], GoType::Int(IntType::Int)), Some(length as Builtin)),
+        "len" => (
+            Signature::new(vec![rv()], GoType::Int(IntType::Int)),
+            Some(length as Builtin),
+        ),
         "not" => (Signature::new(vec![rv()], b), Some(not as Builtin)),
         "print" => (Signature::variadic(vec![], any, s), Some(print as Builtin)),
-        "printf" => (Signature::variadic(vec![GoType::String], any, s), Some(printf as Builtin)),
-        "println" => (Signature::variadic(vec![], any, s), Some(println as Builtin)),
-        "urlquery" => (Signature::variadic(vec![], any, s), Some(urlquery as Builtin)),
-        "eq" => (Signature::variadic(vec![rv()], rv(), b), Some(eq as Builtin)),
+        "printf" => (
+            Signature::variadic(vec![GoType::String], any, s),
+            Some(printf as Builtin),
+        ),
+        "println" => (
+            Signature::variadic(vec![], any, s),
+            Some(println as Builtin),
+        ),
+        "urlquery" => (
+            Signature::variadic(vec![], any, s),
+            Some(urlquery as Builtin),
+        ),
+        "eq" => (
+            Signature::variadic(vec![rv()], rv(), b),
+            Some(eq as Builtin),
+        ),
         "ge" => (Signature::new(vec![rv(), rv()], b), Some(ge as Builtin)),
         "gt" => (Signature::new(vec![rv(), rv()], b), Some(gt as Builtin)),
         "le" => (Signature::new(vec![rv(), rv()], b), Some(le as Builtin)),
@@ -115,7 +136,12 @@ fn index_arg(index: &Rv, cap: usize) -> Result<usize, String> {
         Value::Int(i, _) => *i,
         Value::Uint(u, _) => *u as i64,
         Value::Missing => return Err("cannot index slice/array with nil".into()),
-        v => return Err(format!("cannot index slice/array with type {}", v.type_name())),
+        v => {
+            return Err(format!(
+                "cannot index slice/array with type {}",
+                v.type_name()
+            ));
+        }
     };
     if x < 0 || x as u64 > cap as u64 {
         return Err(format!("index out of range: {x}"));
@@ -129,13 +155,20 @@ fn index(a: &[Rv]) -> Result<Value, String> {
         return Err("index of untyped nil".into());
     }
     for idx in &a[1..] {
-        let idx = Rv { v: ind(&idx.v), iface: false };
+        let idx = Rv {
+            v: ind(&idx.v),
+            iface: false,
+        };
         item = data_of(&item);
         match &item {
             Value::Nil => return Err("index of nil pointer".into()),
             Value::List(l) => {
                 let x = index_arg(&idx, l.items.len())?;
-                item = l.items.get(x).cloned().ok_or("reflect: slice index out of range")?;
+                item = l
+                    .items
+                    .get(x)
+                    .cloned()
+                    .ok_or("reflect: slice index out of range")?;
             }
             Value::Bytes(b) => {
                 let x = index_arg(&idx, b.len())?;
@@ -144,14 +177,22 @@ fn index(a: &[Rv]) -> Result<Value, String> {
             }
             Value::String(s) => {
                 let x = index_arg(&idx, s.len())?;
-                let c = *s.as_bytes().get(x).ok_or("reflect: string index out of range")?;
+                let c = *s
+                    .as_bytes()
+                    .get(x)
+                    .ok_or("reflect: string index out of range")?;
                 item = Value::Uint(u64::from(c), UintType::Uint8);
             }
             Value::Map(m) => {
                 let key = match &idx.v {
                     Value::String(k) => k.clone(),
                     Value::Missing => return Err("value is nil; should be of type string".into()),
-                    v => return Err(format!("value has type {}; should be string", v.type_name())),
+                    v => {
+                        return Err(format!(
+                            "value has type {}; should be string",
+                            v.type_name()
+                        ));
+                    }
                 };
                 item = match m.entries.get(&*key) {
                     Some(v) => v.clone(),
@@ -254,9 +295,8 @@ fn eq_values(arg1: &Value, arg2: &[Value]) -> Result<bool, String> {
     for arg in arg2 {
         let arg = ind(arg);
         let k2 = basic_kind(&arg);
-        let truth;
-        if k1 != k2 {
-            truth = match (&arg1, &arg) {
+        let truth = if k1 != k2 {
+            match (&arg1, &arg) {
                 (Value::Int(i, _), Value::Uint(u, _)) => *i >= 0 && *i as u64 == *u,
                 (Value::Uint(u, _), Value::Int(i, _)) => *i >= 0 && *u == *i as u64,
                 _ => {
@@ -269,9 +309,9 @@ fn eq_values(arg1: &Value, arg2: &[Value]) -> Result<bool, String> {
                     }
                     false
                 }
-            };
+            }
         } else {
-            truth = match (&arg1, &arg) {
+            match (&arg1, &arg) {
                 (Value::Bool(a), Value::Bool(b)) => a == b,
                 (Value::Float(a, _), Value::Float(b, _)) => a == b,
                 (Value::Int(a, _), Value::Int(b, _)) => a == b,
@@ -303,8 +343,8 @@ fn eq_values(arg1: &Value, arg2: &[Value]) -> Result<bool, String> {
                         }
                     }
                 }
-            };
-        }
+            }
+        };
         if truth {
             return Ok(true);
         }
@@ -337,7 +377,11 @@ fn lt_values(a1: &Value, a2: &Value) -> Result<bool, String> {
         (Value::Int(i, _), Value::Uint(u, _)) => *i < 0 || (*i as u64) < *u,
         (Value::Uint(u, _), Value::Int(i, _)) => *i >= 0 && *u < *i as u64,
         _ if k1 != k2 => {
-            return Err(format!("incompatible types for comparison: {} and {}", a1.type_name(), a2.type_name()));
+            return Err(format!(
+                "incompatible types for comparison: {} and {}",
+                a1.type_name(),
+                a2.type_name()
+            ));
         }
         (Value::Bool(_), _) => return Err("invalid type for comparison".into()),
         (Value::Float(x, _), Value::Float(y, _)) => x < y,
@@ -388,14 +432,20 @@ fn printf(a: &[Rv]) -> Result<Value, String> {
 
 /// Go's `evalArgs`: `fmt.Sprint` of the arguments, where a nil prints `<no value>`.
 fn eval_args(a: &[Rv]) -> String {
-    if a.len() == 1 {
-        if let Value::String(s) = &a[0].v {
-            return s.to_string();
-        }
+    if a.len() == 1
+        && let Value::String(s) = &a[0].v
+    {
+        return s.to_string();
     }
     let args: Vec<Value> = a
         .iter()
-        .map(|x| if x.v.is_nil() { Value::from("<no value>") } else { x.v.clone() })
+        .map(|x| {
+            if x.v.is_nil() {
+                Value::from("<no value>")
+            } else {
+                x.v.clone()
+            }
+        })
         .collect();
     gofmt::sprint(&args)
 }
@@ -443,7 +493,9 @@ pub fn query_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for &b in s.as_bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }

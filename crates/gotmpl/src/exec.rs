@@ -30,10 +30,26 @@ pub enum MissingKey {
 }
 
 /// Options for executing a set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExecOptions {
     /// The `missingkey` behaviour.
     pub missing_key: MissingKey,
+    /// The maximum depth of nested `{{template}}` calls; Go's is [`MAX_EXEC_DEPTH`].
+    pub max_depth: usize,
+    /// An optional budget of evaluation steps (actions, control structures and range
+    /// iterations). Go has none; a server rendering untrusted templates can set one so
+    /// that `{{range 100000000000}}` or exponential template calls stop with an error.
+    pub max_steps: Option<u64>,
+}
+
+impl Default for ExecOptions {
+    fn default() -> ExecOptions {
+        ExecOptions {
+            missing_key: MissingKey::Default,
+            max_depth: MAX_EXEC_DEPTH,
+            max_steps: None,
+        }
+    }
 }
 
 type R<T> = Result<T, Error>;
@@ -53,6 +69,7 @@ struct State<'t> {
     depth: usize,
     opts: ExecOptions,
     nesting: usize,
+    steps: u64,
 }
 
 /// Executes template `name` of `set` with `data`, appending to `out`.
@@ -65,16 +82,33 @@ pub(crate) fn execute(
     nesting: usize,
 ) -> R<()> {
     let Some(tree) = set.tree(name) else {
-        return Err(Error::NoTemplate { name: name.to_string(), set: set.name().to_string() });
+        return Err(Error::NoTemplate {
+            name: name.to_string(),
+            set: set.name().to_string(),
+        });
     };
-    let dot = Rv { v: data.clone(), iface: false };
-    let mut s = State { set, tree, node: None, vars: vec![("$", dot.clone())], depth: 0, opts, nesting };
+    let dot = Rv {
+        v: data.clone(),
+        iface: false,
+    };
+    let mut s = State {
+        set,
+        tree,
+        node: None,
+        vars: vec![("$", dot.clone())],
+        depth: 0,
+        opts,
+        nesting,
+        steps: 0,
+    };
     s.walk_list(&dot, &tree.root, out)?;
     Ok(())
 }
 
+type BuiltinFn = fn(&[Rv]) -> Result<Value, String>;
+
 enum Callee<'c> {
-    Builtin(&'c str, Option<fn(&[Rv]) -> Result<Value, String>>),
+    Builtin(&'c str, Option<BuiltinFn>),
     Func(crate::func::Func),
     Method(Arc<dyn Object>),
 }
@@ -87,7 +121,12 @@ impl<'t> State<'t> {
     fn errorf(&self, msg: impl Into<String>) -> Error {
         let message = msg.into();
         match self.node {
-            None => Error::Exec(ExecError { template: self.tree.name.clone(), location: None, context: None, message }),
+            None => Error::Exec(ExecError {
+                template: self.tree.name.clone(),
+                location: None,
+                context: None,
+                message,
+            }),
             Some(n) => {
                 let pos = n.pos().min(self.tree.text.len());
                 let text = self.tree.text.get(..pos).unwrap_or("");
@@ -152,8 +191,19 @@ impl<'t> State<'t> {
         Ok(Flow::Normal)
     }
 
+    fn step(&mut self) -> R<()> {
+        self.steps += 1;
+        match self.opts.max_steps {
+            Some(max) if self.steps > max => {
+                Err(self.errorf(format!("exceeded the execution budget of {max} steps")))
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn walk(&mut self, dot: &Rv, node: &'t Node, out: &mut String) -> R<Flow> {
         self.at(NodeRef::Node(node));
+        self.step()?;
         match node {
             Node::Action { pipe, .. } => {
                 let val = self.eval_pipeline(dot, Some(pipe))?;
@@ -170,7 +220,6 @@ impl<'t> State<'t> {
                     _ => self.walk_if_or_with(dot, b, out),
                 });
             }
-            Node::List(l) => return self.walk_list(dot, l, out),
             Node::Template { name, pipe, .. } => {
                 return stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
                     self.walk_template(dot, node, name, pipe.as_ref(), out)
@@ -209,7 +258,15 @@ impl<'t> State<'t> {
         res.map(|_| Flow::Normal)
     }
 
-    fn one_iteration(&mut self, r: &'t Branch, mark: usize, index: Rv, elem: Rv, out: &mut String) -> R<Flow> {
+    fn one_iteration(
+        &mut self,
+        r: &'t Branch,
+        mark: usize,
+        index: Rv,
+        elem: Rv,
+        out: &mut String,
+    ) -> R<Flow> {
+        self.step()?;
         let decl = &r.pipe.decl;
         if !decl.is_empty() {
             if r.pipe.is_assign {
@@ -242,7 +299,16 @@ impl<'t> State<'t> {
             Value::List(l) if !l.items.is_empty() => {
                 let iface = l.elem == GoType::Interface;
                 for (i, e) in l.items.iter().enumerate() {
-                    let f = self.one_iteration(r, mark, Rv::plain(Value::int(i as i64)), Rv { v: e.clone(), iface }, out)?;
+                    let f = self.one_iteration(
+                        r,
+                        mark,
+                        Rv::plain(Value::int(i as i64)),
+                        Rv {
+                            v: e.clone(),
+                            iface,
+                        },
+                        out,
+                    )?;
                     if f == Flow::Break {
                         break;
                     }
@@ -252,7 +318,13 @@ impl<'t> State<'t> {
             Value::Bytes(b) if !b.is_empty() => {
                 for (i, c) in b.iter().enumerate() {
                     let e = Value::Uint(u64::from(*c), crate::value::UintType::Uint8);
-                    let f = self.one_iteration(r, mark, Rv::plain(Value::int(i as i64)), Rv::plain(e), out)?;
+                    let f = self.one_iteration(
+                        r,
+                        mark,
+                        Rv::plain(Value::int(i as i64)),
+                        Rv::plain(e),
+                        out,
+                    )?;
                     if f == Flow::Break {
                         break;
                     }
@@ -263,7 +335,16 @@ impl<'t> State<'t> {
                 let iface = m.elem == GoType::Interface;
                 for (k, e) in &m.entries {
                     let key = Rv::plain(Value::String(Arc::from(k.as_str())));
-                    let f = self.one_iteration(r, mark, key, Rv { v: e.clone(), iface }, out)?;
+                    let f = self.one_iteration(
+                        r,
+                        mark,
+                        key,
+                        Rv {
+                            v: e.clone(),
+                            iface,
+                        },
+                        out,
+                    )?;
                     if f == Flow::Break {
                         break;
                     }
@@ -272,7 +353,10 @@ impl<'t> State<'t> {
             }
             Value::Int(..) | Value::Uint(..) => {
                 if r.pipe.decl.len() > 1 {
-                    let msg = format!("can't use {} to iterate over more than one variable", gofmt::sprint(&[val.clone()]));
+                    let msg = format!(
+                        "can't use {} to iterate over more than one variable",
+                        gofmt::sprint(std::slice::from_ref(&val))
+                    );
                     return Err(self.errorf(msg));
                 }
                 let mut ran = false;
@@ -280,7 +364,13 @@ impl<'t> State<'t> {
                     Value::Int(n, t) => {
                         for i in 0..(*n).max(0) {
                             ran = true;
-                            let f = self.one_iteration(r, mark, Rv::plain(Value::Missing), Rv::plain(Value::Int(i, *t)), out)?;
+                            let f = self.one_iteration(
+                                r,
+                                mark,
+                                Rv::plain(Value::Missing),
+                                Rv::plain(Value::Int(i, *t)),
+                                out,
+                            )?;
                             if f == Flow::Break {
                                 break;
                             }
@@ -289,7 +379,13 @@ impl<'t> State<'t> {
                     Value::Uint(n, t) => {
                         for i in 0..*n {
                             ran = true;
-                            let f = self.one_iteration(r, mark, Rv::plain(Value::Missing), Rv::plain(Value::Uint(i, *t)), out)?;
+                            let f = self.one_iteration(
+                                r,
+                                mark,
+                                Rv::plain(Value::Missing),
+                                Rv::plain(Value::Uint(i, *t)),
+                                out,
+                            )?;
                             if f == Flow::Break {
                                 break;
                             }
@@ -303,7 +399,10 @@ impl<'t> State<'t> {
             }
             Value::List(_) | Value::Bytes(_) | Value::Map(_) | Value::Missing | Value::Nil => {}
             _ => {
-                let msg = format!("range can't iterate over {}", gofmt::sprint(&[val.clone()]));
+                let msg = format!(
+                    "range can't iterate over {}",
+                    gofmt::sprint(std::slice::from_ref(&val))
+                );
                 return Err(self.errorf(msg));
             }
         }
@@ -325,8 +424,11 @@ impl<'t> State<'t> {
         let Some(tmpl) = self.set.tree(name) else {
             return Err(self.errorf(format!("template {} not defined", gofmt::quote(name))));
         };
-        if self.depth == MAX_EXEC_DEPTH {
-            return Err(self.errorf(format!("exceeded maximum template depth ({MAX_EXEC_DEPTH})")));
+        if self.depth >= self.opts.max_depth {
+            return Err(self.errorf(format!(
+                "exceeded maximum template depth ({})",
+                self.opts.max_depth
+            )));
         }
         let newdot = Rv::plain(self.eval_pipeline(dot, pipe)?);
         let saved_tree = std::mem::replace(&mut self.tree, tmpl);
@@ -353,13 +455,25 @@ impl<'t> State<'t> {
         self.at(NodeRef::Pipe(pipe));
         let mut value: Option<Rv> = None;
         for cmd in &pipe.cmds {
-            let v = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.eval_command(dot, cmd, value.take()))?;
+            let v = stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+                self.eval_command(dot, cmd, value.take())
+            })?;
             // An interface{} is unwrapped: a nil interface becomes the invalid value.
-            value = Some(Rv { v: if matches!(v.v, Value::Nil) { Value::Missing } else { v.v }, iface: false });
+            value = Some(Rv {
+                v: if matches!(v.v, Value::Nil) {
+                    Value::Missing
+                } else {
+                    v.v
+                },
+                iface: false,
+            });
         }
         let value = value.map(|r| r.v).unwrap_or(Value::Missing);
         for d in &pipe.decl {
-            let rv = Rv { v: value.clone(), iface: false };
+            let rv = Rv {
+                v: value.clone(),
+                iface: false,
+            };
             if pipe.is_assign {
                 self.set_var(&d.name, rv)?;
             } else {
@@ -381,14 +495,36 @@ impl<'t> State<'t> {
     fn eval_command(&mut self, dot: &Rv, cmd: &'t Command, final_: Option<Rv>) -> R<Rv> {
         let first = &cmd.args[0];
         match first {
-            Arg::Field { idents, .. } => return self.eval_field_chain_node(dot, first, dot.clone(), idents, Some(&cmd.args), final_),
-            Arg::Chain { node, fields, .. } => return self.eval_chain_node(dot, first, node, fields, Some(&cmd.args), final_),
-            Arg::Identifier { name, .. } => return self.eval_function(dot, first, name, NodeRef::Cmd(cmd), Some(&cmd.args), final_),
+            Arg::Field { idents, .. } => {
+                return self.eval_field_chain_node(
+                    dot,
+                    first,
+                    dot.clone(),
+                    idents,
+                    Some(&cmd.args),
+                    final_,
+                );
+            }
+            Arg::Chain { node, fields, .. } => {
+                return self.eval_chain_node(dot, first, node, fields, Some(&cmd.args), final_);
+            }
+            Arg::Identifier { name, .. } => {
+                return self.eval_function(
+                    dot,
+                    first,
+                    name,
+                    NodeRef::Cmd(cmd),
+                    Some(&cmd.args),
+                    final_,
+                );
+            }
             Arg::Pipe(p) => {
                 self.not_a_function(&cmd.args, &final_)?;
                 return Ok(Rv::plain(self.eval_pipeline(dot, Some(p))?));
             }
-            Arg::Variable { idents, .. } => return self.eval_variable_node(dot, first, idents, Some(&cmd.args), final_),
+            Arg::Variable { idents, .. } => {
+                return self.eval_variable_node(dot, first, idents, Some(&cmd.args), final_);
+            }
             _ => {}
         }
         self.at(NodeRef::Arg(first));
@@ -399,14 +535,20 @@ impl<'t> State<'t> {
             Arg::Nil { .. } => Err(self.errorf("nil is not a command")),
             Arg::Number { num, .. } => Ok(Rv::plain(self.ideal_constant(first, num)?)),
             Arg::String { value, .. } => Ok(Rv::plain(value.clone())),
-            _ => Err(self.errorf(format!("can't evaluate command {}", gofmt::quote(&NodeRef::Arg(first).to_string())))),
+            _ => Err(self.errorf(format!(
+                "can't evaluate command {}",
+                gofmt::quote(&NodeRef::Arg(first).to_string())
+            ))),
         }
     }
 
     fn ideal_constant(&mut self, n: &'t Arg, c: &Number) -> R<Value> {
         self.at(NodeRef::Arg(n));
         let t = &c.text;
-        let is_hex_int = t.len() > 2 && t.starts_with('0') && matches!(t.as_bytes()[1], b'x' | b'X') && !t.contains(['p', 'P']);
+        let is_hex_int = t.len() > 2
+            && t.starts_with('0')
+            && matches!(t.as_bytes()[1], b'x' | b'X')
+            && !t.contains(['p', 'P']);
         let is_rune = t.starts_with('\'');
         if c.is_complex {
             return Err(self.errorf(format!("complex constant {t} is not supported")));
@@ -450,7 +592,10 @@ impl<'t> State<'t> {
             return Err(self.errorf("internal error: no fields in evalChainNode"));
         }
         if let Arg::Nil { .. } = inner {
-            return Err(self.errorf(format!("indirection through explicit nil in {}", NodeRef::Arg(chain))));
+            return Err(self.errorf(format!(
+                "indirection through explicit nil in {}",
+                NodeRef::Arg(chain)
+            )));
         }
         let pipe = self.eval_arg(dot, None, inner)?;
         self.eval_field_chain(dot, pipe, chain, fields, args, final_)
@@ -470,7 +615,10 @@ impl<'t> State<'t> {
             if let Some(a) = args {
                 self.not_a_function(a, &final_)?;
             } else if final_.is_some() {
-                return Err(self.errorf(format!("can't give argument to non-function {}", NodeRef::Arg(var))));
+                return Err(self.errorf(format!(
+                    "can't give argument to non-function {}",
+                    NodeRef::Arg(var)
+                )));
             }
             return Ok(value);
         }
@@ -512,7 +660,9 @@ impl<'t> State<'t> {
         };
         let sig = match &callee {
             Callee::Func(f) => f.signature().clone(),
-            Callee::Builtin(n, _) => builtins::lookup(n).map(|(s, _)| s).unwrap_or_else(|| Signature::new(vec![], GoType::Interface)),
+            Callee::Builtin(n, _) => builtins::lookup(n)
+                .map(|(s, _)| s)
+                .unwrap_or_else(|| Signature::new(vec![], GoType::Interface)),
             Callee::Method(_) => Signature::new(vec![], GoType::Interface),
         };
         self.eval_call(dot, callee, &sig, cmd, name, args, final_)
@@ -529,7 +679,9 @@ impl<'t> State<'t> {
     ) -> R<Rv> {
         if matches!(receiver.v, Value::Missing) {
             if self.opts.missing_key == MissingKey::Error {
-                return Err(self.errorf(format!("nil data; no entry for key {}", gofmt::quote(name))));
+                return Err(
+                    self.errorf(format!("nil data; no entry for key {}", gofmt::quote(name)))
+                );
             }
             return Ok(Rv::plain(Value::Missing));
         }
@@ -537,10 +689,18 @@ impl<'t> State<'t> {
         if matches!(receiver.v, Value::Nil) {
             return Err(self.errorf(format!("nil pointer evaluating {typ}.{name}")));
         }
-        if let Value::Object(o) = &receiver.v {
-            if let Some(sig) = o.method(name) {
-                return self.eval_call(dot, Callee::Method(o.clone()), &sig, NodeRef::Arg(node), name, args, final_);
-            }
+        if let Value::Object(o) = &receiver.v
+            && let Some(sig) = o.method(name)
+        {
+            return self.eval_call(
+                dot,
+                Callee::Method(o.clone()),
+                &sig,
+                NodeRef::Arg(node),
+                name,
+                args,
+                final_,
+            );
         }
         let has_args = args.is_some_and(|a| a.len() > 1) || final_.is_some();
         let map_lookup = |s: &Self, m: &Map| -> R<Rv> {
@@ -549,11 +709,19 @@ impl<'t> State<'t> {
             }
             let iface = m.elem == GoType::Interface;
             match m.entries.get(name) {
-                Some(v) => Ok(Rv { v: v.clone(), iface }),
+                Some(v) => Ok(Rv {
+                    v: v.clone(),
+                    iface,
+                }),
                 None => match s.opts.missing_key {
                     MissingKey::Default => Ok(Rv::plain(Value::Missing)),
-                    MissingKey::Zero => Ok(Rv { v: m.elem.zero(), iface }),
-                    MissingKey::Error => Err(s.errorf(format!("map has no entry for key {}", gofmt::quote(name)))),
+                    MissingKey::Zero => Ok(Rv {
+                        v: m.elem.zero(),
+                        iface,
+                    }),
+                    MissingKey::Error => {
+                        Err(s.errorf(format!("map has no entry for key {}", gofmt::quote(name))))
+                    }
                 },
             }
         };
@@ -562,7 +730,9 @@ impl<'t> State<'t> {
             Value::Object(o) => {
                 if let Some(v) = o.field(name) {
                     if has_args {
-                        return Err(self.errorf(format!("{name} has arguments but cannot be invoked as function")));
+                        return Err(self.errorf(format!(
+                            "{name} has arguments but cannot be invoked as function"
+                        )));
                     }
                     return Ok(Rv::plain(v));
                 }
@@ -602,7 +772,10 @@ impl<'t> State<'t> {
                 )));
             }
         } else if num_in != sig.params.len() {
-            return Err(self.errorf(format!("wrong number of args for {name}: want {} got {num_in}", sig.params.len())));
+            return Err(self.errorf(format!(
+                "wrong number of args for {name}: want {} got {num_in}",
+                sig.params.len()
+            )));
         }
 
         let is_builtin = matches!(callee, Callee::Builtin(..));
@@ -615,7 +788,10 @@ impl<'t> State<'t> {
                 }
             }
             if let Some(f) = final_ {
-                v = Rv { v: self.validate_type(f, Some(&GoType::ReflectValue))?, iface: false };
+                v = Rv {
+                    v: self.validate_type(f, Some(&GoType::ReflectValue))?,
+                    iface: false,
+                };
             }
             return Ok(v);
         }
@@ -646,7 +822,10 @@ impl<'t> State<'t> {
             };
             let keep_iface = t == GoType::ReflectValue && f.iface;
             let v = self.validate_type(f, Some(&t))?;
-            argv.push(Rv { v, iface: keep_iface });
+            argv.push(Rv {
+                v,
+                iface: keep_iface,
+            });
         }
 
         let result = match callee {
@@ -655,12 +834,22 @@ impl<'t> State<'t> {
             Callee::Builtin(..) => Err("unreachable".to_string()),
             Callee::Func(f) => {
                 let vals: Vec<Value> = argv.into_iter().map(|r| r.v).collect();
-                let ctx = Context { set: self.set, options: self.opts, nesting: self.nesting, template: &self.tree.name };
+                let ctx = Context {
+                    set: self.set,
+                    options: self.opts,
+                    nesting: self.nesting,
+                    template: &self.tree.name,
+                };
                 f.call(&ctx, &vals).map_err(|e| e.to_string())
             }
             Callee::Method(o) => {
                 let vals: Vec<Value> = argv.into_iter().map(|r| r.v).collect();
-                let ctx = Context { set: self.set, options: self.opts, nesting: self.nesting, template: &self.tree.name };
+                let ctx = Context {
+                    set: self.set,
+                    options: self.opts,
+                    nesting: self.nesting,
+                    template: &self.tree.name,
+                };
                 o.call_method(name, &ctx, &vals).map_err(|e| e.to_string())
             }
         };
@@ -675,13 +864,20 @@ impl<'t> State<'t> {
 
     /// The `call` builtin: `call fn args...`.
     fn builtin_call(&mut self, args: &'t [Arg], argv: &[Rv]) -> Result<Value, String> {
-        let callee_name = args.first().map(|a| NodeRef::Arg(a).to_string()).unwrap_or_default();
+        let callee_name = args
+            .first()
+            .map(|a| NodeRef::Arg(a).to_string())
+            .unwrap_or_default();
         let fnv = match argv.first().map(|r| &r.v) {
             Some(Value::Nil | Value::Missing) | None => return Err("call of nil".into()),
             Some(v) => v.clone(),
         };
         let Value::Func(f) = fnv else {
-            return Err(format!("non-function {} of type {}", callee_name, fnv.type_name()));
+            return Err(format!(
+                "non-function {} of type {}",
+                callee_name,
+                fnv.type_name()
+            ));
         };
         let sig = f.signature().clone();
         let rest = &argv[1..];
@@ -694,12 +890,20 @@ impl<'t> State<'t> {
                 ));
             }
         } else if rest.len() != sig.params.len() {
-            return Err(format!("wrong number of args for {callee_name}: got {} want {}", rest.len(), sig.params.len()));
+            return Err(format!(
+                "wrong number of args for {callee_name}: got {} want {}",
+                rest.len(),
+                sig.params.len()
+            ));
         }
         let mut vals = Vec::with_capacity(rest.len());
         for (i, a) in rest.iter().enumerate() {
             let t = sig.param(i);
-            let v = if a.v.is_nil() { Value::Missing } else { a.v.clone() };
+            let v = if a.v.is_nil() {
+                Value::Missing
+            } else {
+                a.v.clone()
+            };
             let v = match v {
                 Value::Missing => {
                     if !t.can_be_nil() {
@@ -712,11 +916,21 @@ impl<'t> State<'t> {
                     GoType::Int(it) => Value::Int(x, *it),
                     _ => v,
                 },
-                v => return Err(format!("arg {i}: value has type {}; should be {t}", v.type_name())),
+                v => {
+                    return Err(format!(
+                        "arg {i}: value has type {}; should be {t}",
+                        v.type_name()
+                    ));
+                }
             };
             vals.push(v);
         }
-        let ctx = Context { set: self.set, options: self.opts, nesting: self.nesting, template: &self.tree.name };
+        let ctx = Context {
+            set: self.set,
+            options: self.opts,
+            nesting: self.nesting,
+            template: &self.tree.name,
+        };
         f.call(&ctx, &vals).map_err(|e| e.to_string())
     }
 
@@ -728,10 +942,13 @@ impl<'t> State<'t> {
                 Some(t) => Err(self.errorf(format!("invalid value; expected {t}"))),
             };
         }
-        if let Some(t) = typ {
-            if !t.accepts(&value.v) {
-                return Err(self.errorf(format!("wrong type for value; expected {t}; got {}", value_type_for_error(&value.v))));
-            }
+        if let Some(t) = typ
+            && !t.accepts(&value.v)
+        {
+            return Err(self.errorf(format!(
+                "wrong type for value; expected {t}; got {}",
+                value_type_for_error(&value.v)
+            )));
         }
         Ok(value.v)
     }
@@ -742,7 +959,14 @@ impl<'t> State<'t> {
         let (v, iface) = match n {
             Arg::Dot { .. } => (self.validate_type(dot.clone(), typ)?, dot.iface),
             Arg::Field { idents, .. } => {
-                let r = self.eval_field_chain_node(dot, n, dot.clone(), idents, Some(std::slice::from_ref(n)), None)?;
+                let r = self.eval_field_chain_node(
+                    dot,
+                    n,
+                    dot.clone(),
+                    idents,
+                    Some(std::slice::from_ref(n)),
+                    None,
+                )?;
                 let iface = r.iface;
                 (self.validate_type(r, typ)?, iface)
             }
@@ -758,13 +982,21 @@ impl<'t> State<'t> {
             }
             _ => (self.eval_arg(dot, typ, n)?.v, false),
         };
-        Ok(Rv { v, iface: keep_iface && iface })
+        Ok(Rv {
+            v,
+            iface: keep_iface && iface,
+        })
     }
 
     fn eval_arg(&mut self, dot: &Rv, typ: Option<&GoType>, n: &'t Arg) -> R<Rv> {
         self.at(NodeRef::Arg(n));
         match n {
-            Arg::Dot { .. } => return Ok(Rv { v: self.validate_type(dot.clone(), typ)?, iface: dot.iface && typ.is_none() }),
+            Arg::Dot { .. } => {
+                return Ok(Rv {
+                    v: self.validate_type(dot.clone(), typ)?,
+                    iface: dot.iface && typ.is_none(),
+                });
+            }
             Arg::Nil { .. } => {
                 return match typ {
                     Some(t) if t.can_be_nil() => Ok(Rv::plain(t.zero())),
@@ -773,14 +1005,27 @@ impl<'t> State<'t> {
                 };
             }
             Arg::Field { idents, .. } => {
-                let r = self.eval_field_chain_node(dot, n, dot.clone(), idents, Some(std::slice::from_ref(n)), None)?;
+                let r = self.eval_field_chain_node(
+                    dot,
+                    n,
+                    dot.clone(),
+                    idents,
+                    Some(std::slice::from_ref(n)),
+                    None,
+                )?;
                 let iface = r.iface && typ.is_none();
-                return Ok(Rv { v: self.validate_type(r, typ)?, iface });
+                return Ok(Rv {
+                    v: self.validate_type(r, typ)?,
+                    iface,
+                });
             }
             Arg::Variable { idents, .. } => {
                 let r = self.eval_variable_node(dot, n, idents, None, None)?;
                 let iface = r.iface && typ.is_none();
-                return Ok(Rv { v: self.validate_type(r, typ)?, iface });
+                return Ok(Rv {
+                    v: self.validate_type(r, typ)?,
+                    iface,
+                });
             }
             Arg::Pipe(p) => {
                 let v = self.eval_pipeline(dot, Some(p))?;
@@ -793,12 +1038,18 @@ impl<'t> State<'t> {
             Arg::Chain { node, fields, .. } => {
                 let r = self.eval_chain_node(dot, n, node, fields, None, None)?;
                 let iface = r.iface && typ.is_none();
-                return Ok(Rv { v: self.validate_type(r, typ)?, iface });
+                return Ok(Rv {
+                    v: self.validate_type(r, typ)?,
+                    iface,
+                });
             }
             _ => {}
         }
         let Some(typ) = typ else {
-            return Err(self.errorf(format!("can't handle {} for arg of type <nil>", NodeRef::Arg(n))));
+            return Err(self.errorf(format!(
+                "can't handle {} for arg of type <nil>",
+                NodeRef::Arg(n)
+            )));
         };
         let found = NodeRef::Arg(n).to_string();
         let v = match typ {
@@ -811,7 +1062,9 @@ impl<'t> State<'t> {
                 _ => return Err(self.errorf(format!("expected float; found {found}"))),
             },
             GoType::Int(t) => match n {
-                Arg::Number { num, .. } if num.is_int => Value::Int(truncate_int(num.int64, *t), *t),
+                Arg::Number { num, .. } if num.is_int => {
+                    Value::Int(truncate_int(num.int64, *t), *t)
+                }
                 _ => return Err(self.errorf(format!("expected integer; found {found}"))),
             },
             GoType::Uint(t) => match n {
@@ -834,7 +1087,10 @@ impl<'t> State<'t> {
             Arg::Bool { val, .. } => Ok(Value::Bool(*val)),
             Arg::Number { num, .. } => self.ideal_constant(n, num),
             Arg::String { value, .. } => Ok(value.clone()),
-            _ => Err(self.errorf(format!("can't handle assignment of {} to empty interface argument", NodeRef::Arg(n)))),
+            _ => Err(self.errorf(format!(
+                "can't handle assignment of {} to empty interface argument",
+                NodeRef::Arg(n)
+            ))),
         }
     }
 
@@ -867,4 +1123,3 @@ fn truncate_int(i: i64, t: IntType) -> i64 {
         _ => i,
     }
 }
-

@@ -25,12 +25,20 @@ pub struct Signature {
 impl Signature {
     /// `func(params...) result`.
     pub fn new(params: Vec<GoType>, result: GoType) -> Signature {
-        Signature { params, variadic: None, result }
+        Signature {
+            params,
+            variadic: None,
+            result,
+        }
     }
 
     /// `func(params..., ...rest) result`.
     pub fn variadic(params: Vec<GoType>, rest: GoType, result: GoType) -> Signature {
-        Signature { params, variadic: Some(rest), result }
+        Signature {
+            params,
+            variadic: Some(rest),
+            result,
+        }
     }
 
     /// The Go spelling, e.g. `func(string, ...interface {}) string`.
@@ -72,7 +80,9 @@ pub struct FuncError {
 impl FuncError {
     /// An error with this message.
     pub fn new(message: impl Into<String>) -> FuncError {
-        FuncError { message: message.into() }
+        FuncError {
+            message: message.into(),
+        }
     }
 
     /// The message.
@@ -123,7 +133,11 @@ impl Func {
     where
         F: Fn(&Context<'_>, &[Value]) -> Result<Value, FuncError> + Send + Sync + 'static,
     {
-        Func { name: Arc::from(name), sig: Arc::new(sig), imp: Arc::new(f) }
+        Func {
+            name: Arc::from(name),
+            sig: Arc::new(sig),
+            imp: Arc::new(f),
+        }
     }
 
     /// The name used in error messages.

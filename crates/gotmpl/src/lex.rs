@@ -157,7 +157,8 @@ fn is_alnum(r: Option<char>) -> bool {
 
 /// Go's `unicode.IsDigit` is category Nd; Rust's `is_numeric` also covers Nl/No.
 fn is_go_digit(c: char) -> bool {
-    c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric() && c.to_digit(10).is_none() && !is_no_or_nl(c))
+    c.is_ascii_digit()
+        || (!c.is_ascii() && c.is_numeric() && c.to_digit(10).is_none() && !is_no_or_nl(c))
 }
 
 fn is_no_or_nl(c: char) -> bool {
@@ -244,7 +245,11 @@ impl<'a> Lexer<'a> {
         let i = Item {
             typ: t,
             pos: self.start,
-            val: self.input.get(self.start..self.pos).unwrap_or("").to_string(),
+            val: self
+                .input
+                .get(self.start..self.pos)
+                .unwrap_or("")
+                .to_string(),
             line: self.start_line,
         };
         self.start = self.pos;
@@ -259,7 +264,12 @@ impl<'a> Lexer<'a> {
     }
 
     fn ignore(&mut self) {
-        self.line += self.input.get(self.start..self.pos).unwrap_or("").matches('\n').count();
+        self.line += self
+            .input
+            .get(self.start..self.pos)
+            .unwrap_or("")
+            .matches('\n')
+            .count();
         self.start = self.pos;
         self.start_line = self.line;
     }
@@ -285,7 +295,12 @@ impl<'a> Lexer<'a> {
     }
 
     fn errorf(&mut self, msg: String) -> Option<State> {
-        self.item = Some(Item { typ: ItemType::Error, pos: self.start, val: msg, line: self.start_line });
+        self.item = Some(Item {
+            typ: ItemType::Error,
+            pos: self.start,
+            val: msg,
+            line: self.start_line,
+        });
         self.start = 0;
         self.pos = 0;
         self.dead = true;
@@ -295,10 +310,24 @@ impl<'a> Lexer<'a> {
     /// The next item. After EOF or an error, every call returns EOF.
     pub fn next_item(&mut self) -> Item {
         if self.dead {
-            return Item { typ: ItemType::Eof, pos: 0, val: "EOF".into(), line: self.start_line };
+            return Item {
+                typ: ItemType::Eof,
+                pos: 0,
+                val: "EOF".into(),
+                line: self.start_line,
+            };
         }
-        self.item = Some(Item { typ: ItemType::Eof, pos: self.pos, val: "EOF".into(), line: self.start_line });
-        let mut state = if self.inside_action { State::InsideAction } else { State::Text };
+        self.item = Some(Item {
+            typ: ItemType::Eof,
+            pos: self.pos,
+            val: "EOF".into(),
+            line: self.start_line,
+        });
+        let mut state = if self.inside_action {
+            State::InsideAction
+        } else {
+            State::Text
+        };
         loop {
             let next = match state {
                 State::Text => self.lex_text(),
@@ -366,7 +395,12 @@ impl<'a> Lexer<'a> {
         self.pos += self.left_delim.len();
         let trim = has_left_trim_marker(self.rest());
         let after = if trim { 2 } else { 0 };
-        if self.input.get(self.pos + after..).unwrap_or("").starts_with("/*") {
+        if self
+            .input
+            .get(self.pos + after..)
+            .unwrap_or("")
+            .starts_with("/*")
+        {
             self.pos += after;
             self.ignore();
             return Some(State::Comment);
@@ -441,58 +475,58 @@ impl<'a> Lexer<'a> {
         }
         let r = self.next();
         match r {
-            None => return self.errorf("unclosed action".into()),
+            None => self.errorf("unclosed action".into()),
             Some(' ' | '\t' | '\r' | '\n') => {
                 self.backup();
-                return Some(State::Space);
+                Some(State::Space)
             }
-            Some('=') => return self.emit(ItemType::Assign),
+            Some('=') => self.emit(ItemType::Assign),
             Some(':') => {
                 if self.next() != Some('=') {
                     return self.errorf("expected :=".into());
                 }
-                return self.emit(ItemType::Declare);
+                self.emit(ItemType::Declare)
             }
-            Some('|') => return self.emit(ItemType::Pipe),
-            Some('"') => return Some(State::Quote),
-            Some('`') => return Some(State::RawQuote),
-            Some('$') => return Some(State::Variable),
-            Some('\'') => return Some(State::Char),
+            Some('|') => self.emit(ItemType::Pipe),
+            Some('"') => Some(State::Quote),
+            Some('`') => Some(State::RawQuote),
+            Some('$') => Some(State::Variable),
+            Some('\'') => Some(State::Char),
             Some('.') => {
                 let b = self.input.as_bytes().get(self.pos);
                 match b {
                     Some(c) if c.is_ascii_digit() => {
                         self.backup();
-                        return Some(State::Number);
+                        Some(State::Number)
                     }
-                    Some(_) => return Some(State::Field),
+                    Some(_) => Some(State::Field),
                     None => {
                         self.backup();
-                        return Some(State::Number);
+                        Some(State::Number)
                     }
                 }
             }
             Some('+' | '-' | '0'..='9') => {
                 self.backup();
-                return Some(State::Number);
+                Some(State::Number)
             }
             Some(c) if is_alnum(Some(c)) => {
                 self.backup();
-                return Some(State::Identifier);
+                Some(State::Identifier)
             }
             Some('(') => {
                 self.paren_depth += 1;
-                return self.emit(ItemType::LeftParen);
+                self.emit(ItemType::LeftParen)
             }
             Some(')') => {
                 self.paren_depth -= 1;
                 if self.paren_depth < 0 {
                     return self.errorf("unexpected right paren".into());
                 }
-                return self.emit(ItemType::RightParen);
+                self.emit(ItemType::RightParen)
             }
-            Some(c) if c.is_ascii() && !c.is_ascii_control() => return self.emit(ItemType::Char),
-            Some(c) => return self.errorf(format!("unrecognized character in action: {}", sharp_u(c))),
+            Some(c) if c.is_ascii() && !c.is_ascii_control() => self.emit(ItemType::Char),
+            Some(c) => self.errorf(format!("unrecognized character in action: {}", sharp_u(c))),
         }
     }
 
@@ -522,10 +556,15 @@ impl<'a> Lexer<'a> {
             self.backup();
             let word = self.input[self.start..self.pos].to_string();
             if !self.at_terminator() {
-                return self.errorf(format!("bad character {}", r.map_or("U+FFFFFFFF".to_string(), sharp_u)));
+                return self.errorf(format!(
+                    "bad character {}",
+                    r.map_or("U+FFFFFFFF".to_string(), sharp_u)
+                ));
             }
             if let Some(k) = keyword(&word) {
-                if (k == ItemType::Break && !self.break_ok) || (k == ItemType::Continue && !self.continue_ok) {
+                if (k == ItemType::Break && !self.break_ok)
+                    || (k == ItemType::Continue && !self.continue_ok)
+                {
                     return self.emit(ItemType::Identifier);
                 }
                 return self.emit(k);
@@ -563,7 +602,10 @@ impl<'a> Lexer<'a> {
             }
         }
         if !self.at_terminator() {
-            return self.errorf(format!("bad character {}", r.map_or("U+FFFFFFFF".to_string(), sharp_u)));
+            return self.errorf(format!(
+                "bad character {}",
+                r.map_or("U+FFFFFFFF".to_string(), sharp_u)
+            ));
         }
         self.emit(typ)
     }

@@ -22,15 +22,42 @@ pub(crate) struct Number {
 /// An operand (Go's argument nodes).
 #[derive(Debug)]
 pub(crate) enum Arg {
-    Identifier { pos: usize, name: String },
-    Dot { pos: usize },
-    Nil { pos: usize },
-    Bool { pos: usize, val: bool },
-    Number { pos: usize, num: Box<Number> },
-    String { pos: usize, quoted: String, text: Arc<str>, value: Value },
-    Field { pos: usize, idents: Vec<String> },
-    Variable { pos: usize, idents: Vec<String> },
-    Chain { pos: usize, node: Box<Arg>, fields: Vec<String> },
+    Identifier {
+        pos: usize,
+        name: String,
+    },
+    Dot {
+        pos: usize,
+    },
+    Nil {
+        pos: usize,
+    },
+    Bool {
+        pos: usize,
+        val: bool,
+    },
+    Number {
+        pos: usize,
+        num: Box<Number>,
+    },
+    String {
+        pos: usize,
+        quoted: String,
+        value: Value,
+    },
+    Field {
+        pos: usize,
+        idents: Vec<String>,
+    },
+    Variable {
+        pos: usize,
+        idents: Vec<String>,
+    },
+    Chain {
+        pos: usize,
+        node: Box<Arg>,
+        fields: Vec<String>,
+    },
     Pipe(Box<Pipe>),
 }
 
@@ -59,7 +86,6 @@ pub(crate) struct Command {
 
 #[derive(Debug)]
 pub(crate) struct VarDecl {
-    pub pos: usize,
     pub name: String,
 }
 
@@ -114,14 +140,30 @@ pub(crate) struct Branch {
 
 #[derive(Debug)]
 pub(crate) enum Node {
-    Text { pos: usize, text: Arc<str> },
-    Action { pos: usize, pipe: Pipe },
-    Comment { pos: usize, text: String },
+    Text {
+        pos: usize,
+        text: Arc<str>,
+    },
+    Action {
+        pos: usize,
+        pipe: Pipe,
+    },
+    Comment {
+        pos: usize,
+        text: String,
+    },
     Branch(Box<Branch>),
-    Template { pos: usize, name: String, pipe: Option<Pipe> },
-    Break { pos: usize },
-    Continue { pos: usize },
-    List(ListNode),
+    Template {
+        pos: usize,
+        name: String,
+        pipe: Option<Pipe>,
+    },
+    Break {
+        pos: usize,
+    },
+    Continue {
+        pos: usize,
+    },
 }
 
 impl Node {
@@ -134,7 +176,6 @@ impl Node {
             | Node::Break { pos }
             | Node::Continue { pos } => *pos,
             Node::Branch(b) => b.pos,
-            Node::List(l) => l.pos,
         }
     }
 }
@@ -147,7 +188,6 @@ pub(crate) enum NodeRef<'t> {
     Pipe(&'t Pipe),
     Cmd(&'t Command),
     Arg(&'t Arg),
-    Var(&'t VarDecl),
 }
 
 impl NodeRef<'_> {
@@ -158,7 +198,6 @@ impl NodeRef<'_> {
             NodeRef::Pipe(p) => p.pos,
             NodeRef::Cmd(c) => c.pos,
             NodeRef::Arg(a) => a.pos(),
-            NodeRef::Var(v) => v.pos,
         }
     }
 }
@@ -172,7 +211,6 @@ impl fmt::Display for NodeRef<'_> {
             NodeRef::Pipe(p) => write_pipe(&mut s, p),
             NodeRef::Cmd(c) => write_cmd(&mut s, c),
             NodeRef::Arg(a) => write_arg(&mut s, a),
-            NodeRef::Var(v) => s.push_str(&v.name),
         }
         f.write_str(&s)
     }
@@ -291,7 +329,6 @@ pub(crate) fn write_node(s: &mut String, n: &Node) {
         }
         Node::Break { .. } => s.push_str("{{break}}"),
         Node::Continue { .. } => s.push_str("{{continue}}"),
-        Node::List(l) => write_list(s, l),
     })
 }
 
@@ -300,12 +337,14 @@ pub(crate) fn is_empty_tree(l: &ListNode) -> bool {
     l.nodes.iter().all(|n| match n {
         Node::Comment { .. } => true,
         Node::Text { text, .. } => text.trim_matches(is_go_space).is_empty(),
-        Node::List(l) => is_empty_tree(l),
         _ => false,
     })
 }
 
 /// `unicode.IsSpace` as `bytes.TrimSpace` uses it.
 fn is_go_space(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\x0b' | '\x0c' | '\r' | ' ' | '\u{85}' | '\u{a0}') || (c as u32 > 0xff && c.is_whitespace())
+    matches!(
+        c,
+        '\t' | '\n' | '\x0b' | '\x0c' | '\r' | ' ' | '\u{85}' | '\u{a0}'
+    ) || (c as u32 > 0xff && c.is_whitespace())
 }

@@ -32,14 +32,14 @@ type PResult<T> = Result<T, ParseError>;
 /// What `action()` returns: a node, or the `{{end}}`/`{{else}}` that ends a list.
 enum Parsed {
     Node(Node),
-    End { pos: usize },
+    End,
     Else { pos: usize },
 }
 
 impl Parsed {
     fn describe(&self) -> &'static str {
         match self {
-            Parsed::End { .. } => "{{end}}",
+            Parsed::End => "{{end}}",
             Parsed::Else { .. } => "{{else}}",
             Parsed::Node(_) => "node",
         }
@@ -58,7 +58,12 @@ struct TreeState {
 }
 
 fn eof_item() -> Item {
-    Item { typ: ItemType::Eof, pos: 0, val: String::new(), line: 1 }
+    Item {
+        typ: ItemType::Eof,
+        pos: 0,
+        val: String::new(),
+        line: 1,
+    }
 }
 
 impl TreeState {
@@ -171,7 +176,11 @@ impl<'a, 'f> Parser<'a, 'f> {
     }
 
     fn errorf(&self, msg: impl Into<String>) -> ParseError {
-        ParseError { name: self.parse_name.to_string(), line: self.st.token[0].line, message: msg.into() }
+        ParseError {
+            name: self.parse_name.to_string(),
+            line: self.st.token[0].line,
+            message: msg.into(),
+        }
     }
 
     fn expect(&mut self, expected: ItemType, context: &str) -> PResult<Item> {
@@ -186,7 +195,10 @@ impl<'a, 'f> Parser<'a, 'f> {
         if token.typ == ItemType::Error {
             let mut extra = String::new();
             if self.st.action_line != 0 && self.st.action_line != token.line {
-                extra = format!(" in action started at {}:{}", self.parse_name, self.st.action_line);
+                extra = format!(
+                    " in action started at {}:{}",
+                    self.parse_name, self.st.action_line
+                );
                 if token.val.ends_with(" action") {
                     extra = extra[" in action".len()..].to_string();
                 }
@@ -205,18 +217,29 @@ impl<'a, 'f> Parser<'a, 'f> {
             if crate::node::is_empty_tree(&self.trees[i].root) {
                 self.trees.remove(i);
             } else if !crate::node::is_empty_tree(&root) {
-                return Err(self.errorf(format!("template: multiple definition of template {}", crate::gofmt::quote(&name))));
+                return Err(self.errorf(format!(
+                    "template: multiple definition of template {}",
+                    crate::gofmt::quote(&name)
+                )));
             } else {
                 return Ok(());
             }
         }
-        self.trees.push(Tree { name, parse_name: self.parse_name.clone(), text: self.text.clone(), root });
+        self.trees.push(Tree {
+            name,
+            parse_name: self.parse_name.clone(),
+            text: self.text.clone(),
+            root,
+        });
         Ok(())
     }
 
     fn parse_top(&mut self) -> PResult<ListNode> {
         let pos = self.peek().pos;
-        let mut root = ListNode { pos, nodes: Vec::new() };
+        let mut root = ListNode {
+            pos,
+            nodes: Vec::new(),
+        };
         while self.peek().typ != ItemType::Eof {
             if self.peek().typ == ItemType::LeftDelim {
                 let delim = self.next();
@@ -230,7 +253,7 @@ impl<'a, 'f> Parser<'a, 'f> {
                 self.backup2(delim);
             }
             match self.text_or_action()? {
-                p @ (Parsed::End { .. } | Parsed::Else { .. }) => {
+                p @ (Parsed::End | Parsed::Else { .. }) => {
                     return Err(self.errorf(format!("unexpected {}", p.describe())));
                 }
                 Parsed::Node(n) => root.nodes.push(n),
@@ -248,7 +271,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         let tname = unquote(&name.val).map_err(|e| self.errorf(e))?;
         self.expect(ItemType::RightDelim, context)?;
         let (root, end) = self.item_list()?;
-        if !matches!(end, Parsed::End { .. }) {
+        if !matches!(end, Parsed::End) {
             return Err(self.errorf(format!("unexpected {} in {}", end.describe(), context)));
         }
         self.add(tname, root)
@@ -256,10 +279,13 @@ impl<'a, 'f> Parser<'a, 'f> {
 
     fn item_list(&mut self) -> PResult<(ListNode, Parsed)> {
         let pos = self.peek_non_space().pos;
-        let mut list = ListNode { pos, nodes: Vec::new() };
+        let mut list = ListNode {
+            pos,
+            nodes: Vec::new(),
+        };
         while self.peek_non_space().typ != ItemType::Eof {
             match self.text_or_action()? {
-                p @ (Parsed::End { .. } | Parsed::Else { .. }) => return Ok((list, p)),
+                p @ (Parsed::End | Parsed::Else { .. }) => return Ok((list, p)),
                 Parsed::Node(n) => list.nodes.push(n),
             }
         }
@@ -269,14 +295,20 @@ impl<'a, 'f> Parser<'a, 'f> {
     fn text_or_action(&mut self) -> PResult<Parsed> {
         let token = self.next_non_space();
         match token.typ {
-            ItemType::Text => Ok(Parsed::Node(Node::Text { pos: token.pos, text: Arc::from(token.val.as_str()) })),
+            ItemType::Text => Ok(Parsed::Node(Node::Text {
+                pos: token.pos,
+                text: Arc::from(token.val.as_str()),
+            })),
             ItemType::LeftDelim => {
                 self.st.action_line = token.line;
                 let r = self.action();
                 self.st.action_line = 0;
                 r
             }
-            ItemType::Comment => Ok(Parsed::Node(Node::Comment { pos: token.pos, text: token.val })),
+            ItemType::Comment => Ok(Parsed::Node(Node::Comment {
+                pos: token.pos,
+                text: token.val,
+            })),
             _ => Err(self.unexpected(&token, "input")),
         }
     }
@@ -289,8 +321,8 @@ impl<'a, 'f> Parser<'a, 'f> {
             ItemType::Continue => return self.break_control(token.pos, false).map(Parsed::Node),
             ItemType::Else => return self.else_control(),
             ItemType::End => {
-                let t = self.expect(ItemType::RightDelim, "end")?;
-                return Ok(Parsed::End { pos: t.pos });
+                self.expect(ItemType::RightDelim, "end")?;
+                return Ok(Parsed::End);
             }
             ItemType::If => return self.control(BranchKind::If).map(Parsed::Node),
             ItemType::Range => return self.control(BranchKind::Range).map(Parsed::Node),
@@ -301,24 +333,40 @@ impl<'a, 'f> Parser<'a, 'f> {
         self.backup();
         let token = self.peek();
         let pipe = self.pipeline("command", ItemType::RightDelim)?;
-        Ok(Parsed::Node(Node::Action { pos: token.pos, pipe }))
+        Ok(Parsed::Node(Node::Action {
+            pos: token.pos,
+            pipe,
+        }))
     }
 
     fn break_control(&mut self, pos: usize, is_break: bool) -> PResult<Node> {
         let token = self.next_non_space();
-        let name = if is_break { "{{break}}" } else { "{{continue}}" };
+        let name = if is_break {
+            "{{break}}"
+        } else {
+            "{{continue}}"
+        };
         if token.typ != ItemType::RightDelim {
             return Err(self.unexpected(&token, name));
         }
         if self.st.range_depth == 0 {
             return Err(self.errorf(format!("{name} outside {{{{range}}}}")));
         }
-        Ok(if is_break { Node::Break { pos } } else { Node::Continue { pos } })
+        Ok(if is_break {
+            Node::Break { pos }
+        } else {
+            Node::Continue { pos }
+        })
     }
 
     fn pipeline(&mut self, context: &str, end: ItemType) -> PResult<Pipe> {
         let token = self.peek_non_space();
-        let mut pipe = Pipe { pos: token.pos, is_assign: false, decl: Vec::new(), cmds: Vec::new() };
+        let mut pipe = Pipe {
+            pos: token.pos,
+            is_assign: false,
+            decl: Vec::new(),
+            cmds: Vec::new(),
+        };
         // Declarations.
         loop {
             let v = self.peek_non_space();
@@ -331,16 +379,22 @@ impl<'a, 'f> Parser<'a, 'f> {
             if next.typ == ItemType::Assign || next.typ == ItemType::Declare {
                 pipe.is_assign = next.typ == ItemType::Assign;
                 self.next_non_space();
-                pipe.decl.push(VarDecl { pos: v.pos, name: v.val.clone() });
+                pipe.decl.push(VarDecl {
+                    name: v.val.clone(),
+                });
                 self.st.vars.push(v.val.clone());
                 break;
             } else if next.typ == ItemType::Char && next.val == "," {
                 self.next_non_space();
-                pipe.decl.push(VarDecl { pos: v.pos, name: v.val.clone() });
+                pipe.decl.push(VarDecl {
+                    name: v.val.clone(),
+                });
                 self.st.vars.push(v.val.clone());
                 if context == "range" && pipe.decl.len() < 2 {
                     match self.peek_non_space().typ {
-                        ItemType::Variable | ItemType::RightDelim | ItemType::RightParen => continue,
+                        ItemType::Variable | ItemType::RightDelim | ItemType::RightParen => {
+                            continue;
+                        }
                         _ => return Err(self.errorf("range can only initialize variables")),
                     }
                 }
@@ -391,9 +445,18 @@ impl<'a, 'f> Parser<'a, 'f> {
         for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
             if matches!(
                 c.args.first(),
-                Some(Arg::Bool { .. } | Arg::Dot { .. } | Arg::Nil { .. } | Arg::Number { .. } | Arg::String { .. })
+                Some(
+                    Arg::Bool { .. }
+                        | Arg::Dot { .. }
+                        | Arg::Nil { .. }
+                        | Arg::Number { .. }
+                        | Arg::String { .. }
+                )
             ) {
-                return Err(self.errorf(format!("non executable command in pipeline stage {}", i + 1)));
+                return Err(self.errorf(format!(
+                    "non executable command in pipeline stage {}",
+                    i + 1
+                )));
             }
         }
         Ok(())
@@ -433,20 +496,26 @@ impl<'a, 'f> Parser<'a, 'f> {
         let (list, next) = r?;
         let mut else_list = None;
         match next {
-            Parsed::End { .. } => {}
+            Parsed::End => {}
             Parsed::Else { pos } => {
                 let pk = self.peek().typ;
                 if kind == BranchKind::If && pk == ItemType::If {
                     self.next();
                     let n = self.control(BranchKind::If)?;
-                    else_list = Some(ListNode { pos, nodes: vec![n] });
+                    else_list = Some(ListNode {
+                        pos,
+                        nodes: vec![n],
+                    });
                 } else if kind == BranchKind::With && pk == ItemType::With {
                     self.next();
                     let n = self.control(BranchKind::With)?;
-                    else_list = Some(ListNode { pos, nodes: vec![n] });
+                    else_list = Some(ListNode {
+                        pos,
+                        nodes: vec![n],
+                    });
                 } else {
                     let (l, next) = self.item_list()?;
-                    if !matches!(next, Parsed::End { .. }) {
+                    if !matches!(next, Parsed::End) {
                         return Err(self.errorf(format!("expected end; found {}", next.describe())));
                     }
                     else_list = Some(l);
@@ -454,7 +523,13 @@ impl<'a, 'f> Parser<'a, 'f> {
             }
             Parsed::Node(_) => {}
         }
-        Ok(Node::Branch(Box::new(Branch { kind, pos: pipe.pos, pipe, list, else_list })))
+        Ok(Node::Branch(Box::new(Branch {
+            kind,
+            pos: pipe.pos,
+            pipe,
+            list,
+            else_list,
+        })))
     }
 
     fn else_control(&mut self) -> PResult<Parsed> {
@@ -474,7 +549,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         let saved = std::mem::replace(&mut self.st, TreeState::new());
         let r = (|| -> PResult<ListNode> {
             let (root, end) = self.item_list()?;
-            if !matches!(end, Parsed::End { .. }) {
+            if !matches!(end, Parsed::End) {
                 return Err(self.errorf(format!("unexpected {} in {}", end.describe(), context)));
             }
             Ok(root)
@@ -482,7 +557,11 @@ impl<'a, 'f> Parser<'a, 'f> {
         self.st = saved;
         let root = r?;
         self.add(name.clone(), root)?;
-        Ok(Node::Template { pos: token.pos, name, pipe: Some(pipe) })
+        Ok(Node::Template {
+            pos: token.pos,
+            name,
+            pipe: Some(pipe),
+        })
     }
 
     fn template_control(&mut self) -> PResult<Node> {
@@ -494,19 +573,28 @@ impl<'a, 'f> Parser<'a, 'f> {
             self.backup();
             pipe = Some(self.pipeline(context, ItemType::RightDelim)?);
         }
-        Ok(Node::Template { pos: token.pos, name, pipe })
+        Ok(Node::Template {
+            pos: token.pos,
+            name,
+            pipe,
+        })
     }
 
     fn parse_template_name(&self, token: &Item, context: &str) -> PResult<String> {
         match token.typ {
-            ItemType::String | ItemType::RawString => unquote(&token.val).map_err(|e| self.errorf(e)),
+            ItemType::String | ItemType::RawString => {
+                unquote(&token.val).map_err(|e| self.errorf(e))
+            }
             _ => Err(self.unexpected(token, context)),
         }
     }
 
     fn command(&mut self) -> PResult<Command> {
         let pos = self.peek_non_space().pos;
-        let mut cmd = Command { pos, args: Vec::new() };
+        let mut cmd = Command {
+            pos,
+            args: Vec::new(),
+        };
         loop {
             self.peek_non_space();
             if let Some(op) = self.operand()? {
@@ -541,18 +629,35 @@ impl<'a, 'f> Parser<'a, 'f> {
             return Ok(Some(match node {
                 Arg::Field { mut idents, .. } => {
                     idents.extend(fields);
-                    Arg::Field { pos: chain_pos, idents }
+                    Arg::Field {
+                        pos: chain_pos,
+                        idents,
+                    }
                 }
                 Arg::Variable { mut idents, .. } => {
                     idents.extend(fields);
-                    Arg::Variable { pos: chain_pos, idents }
+                    Arg::Variable {
+                        pos: chain_pos,
+                        idents,
+                    }
                 }
-                Arg::Bool { .. } | Arg::String { .. } | Arg::Number { .. } | Arg::Nil { .. } | Arg::Dot { .. } => {
+                Arg::Bool { .. }
+                | Arg::String { .. }
+                | Arg::Number { .. }
+                | Arg::Nil { .. }
+                | Arg::Dot { .. } => {
                     let mut s = String::new();
                     crate::node::write_arg(&mut s, &node);
-                    return Err(self.errorf(format!("unexpected . after term {}", crate::gofmt::quote(&s))));
+                    return Err(self.errorf(format!(
+                        "unexpected . after term {}",
+                        crate::gofmt::quote(&s)
+                    )));
                 }
-                other => Arg::Chain { pos: chain_pos, node: Box::new(other), fields },
+                other => Arg::Chain {
+                    pos: chain_pos,
+                    node: Box::new(other),
+                    fields,
+                },
             }));
         }
         Ok(Some(node))
@@ -563,27 +668,45 @@ impl<'a, 'f> Parser<'a, 'f> {
         let arg = match token.typ {
             ItemType::Identifier => {
                 if !(self.has_func)(&token.val) && !crate::builtins::is_builtin(&token.val) {
-                    return Err(self.errorf(format!("function {} not defined", crate::gofmt::quote(&token.val))));
+                    return Err(self.errorf(format!(
+                        "function {} not defined",
+                        crate::gofmt::quote(&token.val)
+                    )));
                 }
-                Arg::Identifier { pos: token.pos, name: token.val }
+                Arg::Identifier {
+                    pos: token.pos,
+                    name: token.val,
+                }
             }
             ItemType::Dot => Arg::Dot { pos: token.pos },
             ItemType::Nil => Arg::Nil { pos: token.pos },
             ItemType::Variable => {
                 let idents: Vec<String> = token.val.split('.').map(str::to_string).collect();
                 if !self.st.vars.iter().any(|v| *v == idents[0]) {
-                    return Err(self.errorf(format!("undefined variable {}", crate::gofmt::quote(&idents[0]))));
+                    return Err(self.errorf(format!(
+                        "undefined variable {}",
+                        crate::gofmt::quote(&idents[0])
+                    )));
                 }
-                Arg::Variable { pos: token.pos, idents }
+                Arg::Variable {
+                    pos: token.pos,
+                    idents,
+                }
             }
             ItemType::Field => Arg::Field {
                 pos: token.pos,
                 idents: token.val[1..].split('.').map(str::to_string).collect(),
             },
-            ItemType::Bool => Arg::Bool { pos: token.pos, val: token.val == "true" },
+            ItemType::Bool => Arg::Bool {
+                pos: token.pos,
+                val: token.val == "true",
+            },
             ItemType::CharConstant | ItemType::Complex | ItemType::Number => {
                 let num = new_number(&token.val, token.typ).map_err(|e| self.errorf(e))?;
-                Arg::Number { pos: token.pos, num: Box::new(num) }
+                Arg::Number {
+                    pos: token.pos,
+                    num: Box::new(num),
+                }
             }
             ItemType::LeftParen => {
                 if self.st.stack_depth >= MAX_STACK_DEPTH {
@@ -598,8 +721,11 @@ impl<'a, 'f> Parser<'a, 'f> {
             }
             ItemType::String | ItemType::RawString => {
                 let s = unquote(&token.val).map_err(|e| self.errorf(e))?;
-                let text: Arc<str> = Arc::from(s.as_str());
-                Arg::String { pos: token.pos, quoted: token.val, value: Value::String(text.clone()), text }
+                Arg::String {
+                    pos: token.pos,
+                    quoted: token.val,
+                    value: Value::String(Arc::from(s.as_str())),
+                }
             }
             _ => {
                 self.backup();
@@ -857,7 +983,11 @@ pub(crate) fn parse_float(s: &str) -> Option<f64> {
     let v = if body.len() > 2 && body.as_bytes()[0] == b'0' && body.as_bytes()[1] | 0x20 == b'x' {
         parse_hex_float(&body[2..])?
     } else {
-        if body.is_empty() || !body.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-')) {
+        if body.is_empty()
+            || !body
+                .bytes()
+                .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
+        {
             return None;
         }
         if !body.bytes().any(|c| c.is_ascii_digit()) {
@@ -906,7 +1036,8 @@ fn new_number(text: &str, typ: ItemType) -> Result<Number, String> {
     };
     match typ {
         ItemType::CharConstant => {
-            let (r, _, tail) = unquote_char(&text[1..], b'\'').map_err(|()| "invalid syntax".to_string())?;
+            let (r, _, tail) =
+                unquote_char(&text[1..], b'\'').map_err(|()| "invalid syntax".to_string())?;
             if tail != "'" {
                 return Err(format!("malformed character constant: {text}"));
             }
@@ -924,11 +1055,9 @@ fn new_number(text: &str, typ: ItemType) -> Result<Number, String> {
         }
         _ => {}
     }
-    if text.ends_with('i') {
-        if parse_float(&text[..text.len() - 1]).is_some() {
-            n.is_complex = true;
-            return Ok(n);
-        }
+    if text.ends_with('i') && parse_float(&text[..text.len() - 1]).is_some() {
+        n.is_complex = true;
+        return Ok(n);
     }
     let u = parse_uint0(text);
     if let Some(u) = u {
@@ -965,7 +1094,10 @@ fn new_number(text: &str, typ: ItemType) -> Result<Number, String> {
         }
     }
     if !n.is_int && !n.is_uint && !n.is_float {
-        return Err(format!("illegal number syntax: {}", crate::gofmt::quote(text)));
+        return Err(format!(
+            "illegal number syntax: {}",
+            crate::gofmt::quote(text)
+        ));
     }
     Ok(n)
 }

@@ -48,7 +48,10 @@ impl std::fmt::Debug for Templates {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut names: Vec<&String> = self.trees.keys().collect();
         names.sort();
-        f.debug_struct("Templates").field("name", &self.name).field("templates", &names).finish()
+        f.debug_struct("Templates")
+            .field("name", &self.name)
+            .field("templates", &names)
+            .finish()
     }
 }
 
@@ -112,6 +115,19 @@ impl Templates {
         self
     }
 
+    /// Sets the maximum depth of nested `{{template}}` calls (Go: 100000).
+    pub fn set_max_depth(&mut self, depth: usize) -> &mut Templates {
+        self.options.max_depth = depth;
+        self
+    }
+
+    /// Sets (or clears) a budget of evaluation steps per execution; see
+    /// [`ExecOptions::max_steps`].
+    pub fn set_max_steps(&mut self, steps: Option<u64>) -> &mut Templates {
+        self.options.max_steps = steps;
+        self
+    }
+
     /// Go's `Option("missingkey=...")`.
     ///
     /// # Errors
@@ -146,7 +162,8 @@ impl Templates {
     pub fn parse(&mut self, name: &str, text: &str) -> Result<&mut Templates, Error> {
         let funcs = self.funcs.clone();
         let has = move |n: &str| funcs.contains_key(n);
-        let trees = parse::parse(name, text, &self.left, &self.right, &has).map_err(Error::Parse)?;
+        let trees =
+            parse::parse(name, text, &self.left, &self.right, &has).map_err(Error::Parse)?;
         let map = Arc::make_mut(&mut self.trees);
         for tree in trees {
             let empty = crate::node::is_empty_tree(&tree.root);
@@ -192,6 +209,8 @@ impl Templates {
     ///
     /// No such template, or an execution error as Go prints it.
     pub fn execute_to(&self, name: &str, data: &Value, out: &mut String) -> Result<(), Error> {
-        stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || exec::execute(self, name, data, out, self.options, 0))
+        stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || {
+            exec::execute(self, name, data, out, self.options, 0)
+        })
     }
 }

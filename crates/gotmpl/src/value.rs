@@ -159,7 +159,9 @@ impl GoType {
             GoType::Uint(t) => Value::Uint(0, *t),
             GoType::Float(t) => Value::Float(0.0, *t),
             GoType::String => Value::String(Str::from("")),
-            GoType::Slice(e) if **e == GoType::Uint(UintType::Uint8) => Value::Bytes(Arc::from(&[][..])),
+            GoType::Slice(e) if **e == GoType::Uint(UintType::Uint8) => {
+                Value::Bytes(Arc::from(&[][..]))
+            }
             GoType::Slice(e) => Value::List(Arc::new(List::typed((**e).clone(), Vec::new()))),
             GoType::Map(e) => Value::Map(Arc::new(Map::typed((**e).clone(), BTreeMap::new()))),
         }
@@ -169,7 +171,11 @@ impl GoType {
     pub fn can_be_nil(&self) -> bool {
         matches!(
             self,
-            GoType::Interface | GoType::ReflectValue | GoType::Slice(_) | GoType::Map(_) | GoType::Named(_)
+            GoType::Interface
+                | GoType::ReflectValue
+                | GoType::Slice(_)
+                | GoType::Map(_)
+                | GoType::Named(_)
         )
     }
 
@@ -215,15 +221,42 @@ pub struct List {
     pub items: Vec<Value>,
 }
 
+impl Drop for List {
+    fn drop(&mut self) {
+        // Deeply nested data: drop without overflowing the stack.
+        let items = std::mem::take(&mut self.items);
+        if !items.is_empty() {
+            stacker::maybe_grow(32 * 1024, 1024 * 1024, move || drop(items));
+        }
+    }
+}
+
+impl Drop for Map {
+    fn drop(&mut self) {
+        let entries = std::mem::take(&mut self.entries);
+        if !entries.is_empty() {
+            stacker::maybe_grow(32 * 1024, 1024 * 1024, move || drop(entries));
+        }
+    }
+}
+
 impl List {
     /// A `[]interface {}`.
     pub fn new(items: Vec<Value>) -> List {
-        List { elem: GoType::Interface, name: None, items }
+        List {
+            elem: GoType::Interface,
+            name: None,
+            items,
+        }
     }
 
     /// A slice with the given element type, e.g. `[]string`.
     pub fn typed(elem: GoType, items: Vec<Value>) -> List {
-        List { elem, name: None, items }
+        List {
+            elem,
+            name: None,
+            items,
+        }
     }
 
     /// The Go type name.
@@ -249,17 +282,29 @@ pub struct Map {
 impl Map {
     /// A `map[string]interface {}`.
     pub fn new(entries: BTreeMap<String, Value>) -> Map {
-        Map { elem: GoType::Interface, name: None, entries }
+        Map {
+            elem: GoType::Interface,
+            name: None,
+            entries,
+        }
     }
 
     /// A map with the given value type, e.g. `map[string]string`.
     pub fn typed(elem: GoType, entries: BTreeMap<String, Value>) -> Map {
-        Map { elem, name: None, entries }
+        Map {
+            elem,
+            name: None,
+            entries,
+        }
     }
 
     /// A map of a named type, e.g. `chartutil.Values` (underlying `map[string]interface {}`).
     pub fn named(name: &str, entries: BTreeMap<String, Value>) -> Map {
-        Map { elem: GoType::Interface, name: Some(Str::from(name)), entries }
+        Map {
+            elem: GoType::Interface,
+            name: Some(Str::from(name)),
+            entries,
+        }
     }
 
     /// The Go type name.
@@ -332,7 +377,12 @@ pub trait Object: Any + fmt::Debug + Send + Sync {
     /// # Errors
     ///
     /// An error stops execution; Go prints it as `error calling NAME: MSG`.
-    fn call_method(&self, name: &str, ctx: &Context<'_>, args: &[Value]) -> Result<Value, FuncError> {
+    fn call_method(
+        &self,
+        name: &str,
+        ctx: &Context<'_>,
+        args: &[Value],
+    ) -> Result<Value, FuncError> {
         let _ = (ctx, args);
         Err(FuncError::new(format!("method {name} not implemented")))
     }

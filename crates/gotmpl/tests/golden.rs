@@ -40,11 +40,18 @@ fn parse_cases(text: &str) -> Vec<Case> {
             if let Some((c, lines, _)) = cur.take() {
                 cases.push(finish(c, &lines));
             }
-            let c = Case { name: name.trim().to_string(), values: "{}".into(), set: vec![], template: String::new() };
+            let c = Case {
+                name: name.trim().to_string(),
+                values: "{}".into(),
+                set: vec![],
+                template: String::new(),
+            };
             cur = Some((c, Vec::new(), false));
             continue;
         }
-        let Some((c, lines, in_body)) = cur.as_mut() else { continue };
+        let Some((c, lines, in_body)) = cur.as_mut() else {
+            continue;
+        };
         if !*in_body {
             if let Some(v) = line.strip_prefix("### values: ") {
                 c.values = v.to_string();
@@ -145,7 +152,11 @@ fn helm_error(e: &Error) -> String {
         Error::Parse(p) => {
             let s = p.to_string();
             let tokens: Vec<&str> = s.split(": ").collect();
-            format!("Error: parse error at ({}): {}", tokens[1], tokens[tokens.len() - 1])
+            format!(
+                "Error: parse error at ({}): {}",
+                tokens[1],
+                tokens[tokens.len() - 1]
+            )
         }
         Error::Exec(x) => {
             let s = x.to_string();
@@ -176,19 +187,29 @@ fn traceable(s: &str) -> Option<String> {
         let func = &after[..end];
         let after_at = after[end + 1..].strip_prefix(" at <")?;
         let (loc, msg) = after_at.split_once(">: ")?;
-        let out = format!("{tname}\n  executing \"{func}\" at <{loc}>:\n    {}\n", cut(msg));
+        let out = format!(
+            "{tname}\n  executing \"{func}\" at <{loc}>:\n    {}\n",
+            cut(msg)
+        );
         return Some(out.trim().to_string());
     }
     let sep = rem.rfind(": ")?;
-    Some(format!("{}\n  {}\n", &rem[..sep], cut(&rem[sep + 2..])).trim().to_string())
+    Some(
+        format!("{}\n  {}\n", &rem[..sep], cut(&rem[sep + 2..]))
+            .trim()
+            .to_string(),
+    )
 }
 
 fn render(case: &Case) -> Result<String, String> {
     let mut t = Templates::named("gotpl");
     t.set_missing_key(MissingKey::Zero);
     let name = "c/templates/case.yaml";
-    t.parse(name, &format!("[[[{}]]]", case.template)).map_err(|e| helm_error(&e))?;
-    let out = t.execute(name, &data_for(case)).map_err(|e| helm_error(&e))?;
+    t.parse(name, &format!("[[[{}]]]", case.template))
+        .map_err(|e| helm_error(&e))?;
+    let out = t
+        .execute(name, &data_for(case))
+        .map_err(|e| helm_error(&e))?;
     let out = out.replace("<no value>", "");
     let start = out.find("[[[").ok_or("no start sentinel")?;
     let end = out.rfind("]]]").ok_or("no end sentinel")?;
@@ -212,9 +233,11 @@ fn golden_cases_match_helm() {
     for f in &files {
         let stem = f.file_stem().unwrap().to_str().unwrap();
         let cases = parse_cases(&std::fs::read_to_string(f).unwrap());
-        let golden: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(data_dir().join("golden").join(format!("{stem}.json"))).unwrap())
-                .unwrap();
+        let golden: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(data_dir().join("golden").join(format!("{stem}.json")))
+                .unwrap(),
+        )
+        .unwrap();
         for c in &cases {
             total += 1;
             let want = &golden[&c.name];
@@ -225,14 +248,25 @@ fn golden_cases_match_helm() {
                 _ => false,
             };
             if !ok {
-                failures.push(format!("{stem}/{}:\n  template: {:?}\n  want: {want}\n  got:  {got:?}", c.name, c.template));
+                failures.push(format!(
+                    "{stem}/{}:\n  template: {:?}\n  want: {want}\n  got:  {got:?}",
+                    c.name, c.template
+                ));
             }
         }
     }
     for f in &failures {
         eprintln!("{f}");
     }
-    eprintln!("golden: {} passed, {} failed", total - failures.len(), failures.len());
+    eprintln!(
+        "golden: {} passed, {} failed",
+        total - failures.len(),
+        failures.len()
+    );
     assert!(total >= 600, "only {total} cases");
-    assert!(failures.is_empty(), "{} of {total} golden cases differ from helm", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {total} golden cases differ from helm",
+        failures.len()
+    );
 }

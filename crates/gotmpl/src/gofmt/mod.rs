@@ -12,7 +12,9 @@
 
 mod strconv;
 
-pub use strconv::{append_float, can_backquote, format_float, is_print, quote, quote_rune, quote_to_ascii};
+pub use strconv::{
+    append_float, can_backquote, format_float, is_print, quote, quote_rune, quote_to_ascii,
+};
 
 use crate::value::{FloatType, Value};
 
@@ -150,13 +152,22 @@ fn int_from_arg(a: &[Value], arg_num: usize) -> (i64, bool, usize) {
 
 impl<'a> Printer<'a> {
     fn new(buf: &'a mut String) -> Printer<'a> {
-        Printer { buf, f: Flags::default(), reordered: false, good_arg_num: true }
+        Printer {
+            buf,
+            f: Flags::default(),
+            reordered: false,
+            good_arg_num: true,
+        }
     }
 
     // ---- padding -------------------------------------------------------------------
 
     fn write_padding(&mut self, n: usize) {
-        let pad = if self.f.zero && !self.f.minus { '0' } else { ' ' };
+        let pad = if self.f.zero && !self.f.minus {
+            '0'
+        } else {
+            ' '
+        };
         for _ in 0..n {
             self.buf.push(pad);
         }
@@ -178,10 +189,10 @@ impl<'a> Printer<'a> {
     }
 
     fn truncate<'s>(&self, s: &'s str) -> &'s str {
-        if self.f.prec_present {
-            if let Some((i, _)) = s.char_indices().nth(self.f.prec) {
-                return &s[..i];
-            }
+        if self.f.prec_present
+            && let Some((i, _)) = s.char_indices().nth(self.f.prec)
+        {
+            return &s[..i];
         }
         s
     }
@@ -194,7 +205,11 @@ impl<'a> Printer<'a> {
 
     fn fmt_integer(&mut self, u: u64, base: u32, signed: bool, verb: char, digits: &[u8]) {
         let negative = signed && (u as i64) < 0;
-        let mut u = if negative { (u as i64).unsigned_abs() } else { u };
+        let mut u = if negative {
+            (u as i64).unsigned_abs()
+        } else {
+            u
+        };
         let mut prec: usize = 0;
         if self.f.prec_present {
             prec = self.f.prec;
@@ -249,10 +264,8 @@ impl<'a> Printer<'a> {
                     buf.push(b'b');
                     buf.push(b'0');
                 }
-                8 => {
-                    if buf.last() != Some(&b'0') {
-                        buf.push(b'0');
-                    }
+                8 if buf.last() != Some(&b'0') => {
+                    buf.push(b'0');
                 }
                 16 => {
                     buf.push(digits[16]);
@@ -288,14 +301,20 @@ impl<'a> Printer<'a> {
     }
 
     fn fmt_c(&mut self, c: u64) {
-        let r = u32::try_from(c).ok().and_then(char::from_u32).unwrap_or('\u{fffd}');
+        let r = u32::try_from(c)
+            .ok()
+            .and_then(char::from_u32)
+            .unwrap_or('\u{fffd}');
         let mut b = [0u8; 4];
         let s: &str = r.encode_utf8(&mut b);
         self.pad(s);
     }
 
     fn fmt_qc(&mut self, c: u64) {
-        let r = u32::try_from(c).ok().and_then(char::from_u32).unwrap_or('\u{fffd}');
+        let r = u32::try_from(c)
+            .ok()
+            .and_then(char::from_u32)
+            .unwrap_or('\u{fffd}');
         let q = quote_rune(r, self.f.plus);
         self.pad(&q);
     }
@@ -310,14 +329,13 @@ impl<'a> Printer<'a> {
             hex.insert(0, '0');
         }
         let mut s = format!("U+{hex}");
-        if self.f.sharp {
-            if let Some(c) = u32::try_from(u).ok().and_then(char::from_u32) {
-                if is_print(c) {
-                    s.push_str(" '");
-                    s.push(c);
-                    s.push('\'');
-                }
-            }
+        if self.f.sharp
+            && let Some(c) = u32::try_from(u).ok().and_then(char::from_u32)
+            && is_print(c)
+        {
+            s.push_str(" '");
+            s.push(c);
+            s.push('\'');
         }
         let old = self.f.zero;
         self.f.zero = false;
@@ -326,7 +344,11 @@ impl<'a> Printer<'a> {
     }
 
     fn fmt_float(&mut self, v: f64, size: u32, verb: char, prec: i32) {
-        let prec = if self.f.prec_present { self.f.prec as i32 } else { prec };
+        let prec = if self.f.prec_present {
+            self.f.prec as i32
+        } else {
+            prec
+        };
         let mut num = String::from("+");
         append_float(&mut num, v, verb, prec, size);
         let mut num: Vec<u8> = num.into_bytes();
@@ -625,7 +647,9 @@ impl<'a> Printer<'a> {
     }
 
     fn print_value(&mut self, v: &Value, verb: char, depth: usize) {
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.print_value_inner(v, verb, depth));
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+            self.print_value_inner(v, verb, depth)
+        });
     }
 
     fn print_value_inner(&mut self, v: &Value, verb: char, depth: usize) {
@@ -731,7 +755,13 @@ impl<'a> Printer<'a> {
 
     // ---- Printf ----------------------------------------------------------------------
 
-    fn arg_number(&mut self, arg_num: usize, format: &[u8], i: usize, num_args: usize) -> (usize, usize, bool) {
+    fn arg_number(
+        &mut self,
+        arg_num: usize,
+        format: &[u8],
+        i: usize,
+        num_args: usize,
+    ) -> (usize, usize, bool) {
         if format.len() <= i || format[i] != b'[' {
             return (arg_num, i, false);
         }
@@ -944,6 +974,7 @@ fn utf8_width(b: &[u8]) -> usize {
 }
 
 #[cfg(test)]
+#[allow(clippy::approx_constant)]
 mod tests {
     use super::*;
 
@@ -956,27 +987,95 @@ mod tests {
         assert_eq!(sprintf("%d", &[s("x")]), "%!d(string=x)");
         assert_eq!(sprintf("%5d", &[s("x")]), "%!d(string=    x)");
         assert_eq!(sprintf("%d %d", &[Value::int(1)]), "1 %!d(MISSING)");
-        assert_eq!(sprintf("%d", &[Value::int(1), s("a")]), "1%!(EXTRA string=a)");
+        assert_eq!(
+            sprintf("%d", &[Value::int(1), s("a")]),
+            "1%!(EXTRA string=a)"
+        );
         assert_eq!(sprintf("%", &[]), "%!(NOVERB)");
-        assert_eq!(sprintf("%08.3f|%-5d|%+d", &[Value::float(3.14159), Value::int(42), Value::int(5)]), "0003.142|42   |+5");
-        assert_eq!(sprintf("%x %X %o %O %b %#x", &[Value::int(255), Value::int(255), Value::int(8), Value::int(8), Value::int(5), Value::int(255)]), "ff FF 10 0o10 101 0xff");
-        assert_eq!(sprintf("%c|%U|%#U|%q", &[Value::int(65), Value::int(0x1F600), Value::int(65), Value::int(10)]), "A|U+1F600|U+0041 'A'|'\\n'");
-        assert_eq!(sprintf("%v", &[Value::list(vec![Value::int(1), s("a"), Value::Nil])]), "[1 a <nil>]");
-        assert_eq!(sprintf("%#v", &[Value::list(vec![Value::int(1), s("a")])]), "[]interface {}{1, \"a\"}");
-        assert_eq!(sprintf("%[2]d %[1]d", &[Value::int(1), Value::int(2)]), "2 1");
+        assert_eq!(
+            sprintf(
+                "%08.3f|%-5d|%+d",
+                &[Value::float(3.14159), Value::int(42), Value::int(5)]
+            ),
+            "0003.142|42   |+5"
+        );
+        assert_eq!(
+            sprintf(
+                "%x %X %o %O %b %#x",
+                &[
+                    Value::int(255),
+                    Value::int(255),
+                    Value::int(8),
+                    Value::int(8),
+                    Value::int(5),
+                    Value::int(255)
+                ]
+            ),
+            "ff FF 10 0o10 101 0xff"
+        );
+        assert_eq!(
+            sprintf(
+                "%c|%U|%#U|%q",
+                &[
+                    Value::int(65),
+                    Value::int(0x1F600),
+                    Value::int(65),
+                    Value::int(10)
+                ]
+            ),
+            "A|U+1F600|U+0041 'A'|'\\n'"
+        );
+        assert_eq!(
+            sprintf(
+                "%v",
+                &[Value::list(vec![Value::int(1), s("a"), Value::Nil])]
+            ),
+            "[1 a <nil>]"
+        );
+        assert_eq!(
+            sprintf("%#v", &[Value::list(vec![Value::int(1), s("a")])]),
+            "[]interface {}{1, \"a\"}"
+        );
+        assert_eq!(
+            sprintf("%[2]d %[1]d", &[Value::int(1), Value::int(2)]),
+            "2 1"
+        );
         assert_eq!(sprintf("%[3]d", &[Value::int(1)]), "%!d(BADINDEX)");
         assert_eq!(sprintf("%*d", &[Value::int(4), Value::int(7)]), "   7");
         assert_eq!(sprintf("%x", &[s("hi")]), "6869");
         assert_eq!(sprintf("% x", &[s("hi")]), "68 69");
-        assert_eq!(sprintf("%e %g %.3g", &[Value::float(1e21), Value::float(1e-7), Value::float(3.14159)]), "1.000000e+21 1e-07 3.14");
-        assert_eq!(sprintf("%t %v", &[Value::Bool(true), Value::Nil]), "true <nil>");
+        assert_eq!(
+            sprintf(
+                "%e %g %.3g",
+                &[
+                    Value::float(1e21),
+                    Value::float(1e-7),
+                    Value::float(3.14159)
+                ]
+            ),
+            "1.000000e+21 1e-07 3.14"
+        );
+        assert_eq!(
+            sprintf("%t %v", &[Value::Bool(true), Value::Nil]),
+            "true <nil>"
+        );
         assert_eq!(sprintf("%d", &[Value::Nil]), "%!d(<nil>)");
         assert_eq!(sprintf("%6.2f%%", &[Value::float(12.345)]), " 12.35%");
     }
 
     #[test]
     fn sprint_spacing() {
-        assert_eq!(sprint(&[Value::int(1), Value::int(2), s("a"), Value::int(3), s("b"), s("c")]), "1 2a3bc");
+        assert_eq!(
+            sprint(&[
+                Value::int(1),
+                Value::int(2),
+                s("a"),
+                Value::int(3),
+                s("b"),
+                s("c")
+            ]),
+            "1 2a3bc"
+        );
         assert_eq!(sprintln(&[s("a"), Value::int(1)]), "a 1\n");
     }
 }

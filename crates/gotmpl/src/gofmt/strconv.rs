@@ -27,15 +27,25 @@ fn digits_from_exp(s: &str) -> Digits {
 
 fn shortest(v: f64, bits32: bool) -> Digits {
     if v == 0.0 {
-        return Digits { d: Vec::new(), dp: 0 };
+        return Digits {
+            d: Vec::new(),
+            dp: 0,
+        };
     }
-    let s = if bits32 { format!("{:e}", v.abs() as f32) } else { format!("{:e}", v.abs()) };
+    let s = if bits32 {
+        format!("{:e}", v.abs() as f32)
+    } else {
+        format!("{:e}", v.abs())
+    };
     digits_from_exp(&s)
 }
 
 fn significant(v: f64, n: usize) -> Digits {
     if v == 0.0 {
-        return Digits { d: Vec::new(), dp: 0 };
+        return Digits {
+            d: Vec::new(),
+            dp: 0,
+        };
     }
     let n = n.max(1);
     digits_from_exp(&format!("{:.*e}", n - 1, v.abs()))
@@ -93,7 +103,11 @@ fn fmt_f(out: &mut String, neg: bool, d: &Digits, prec: usize) {
         out.push('.');
         for i in 1..=prec as i64 {
             let j = d.dp as i64 + i - 1;
-            let c = if j >= 0 && (j as usize) < d.d.len() { d.d[j as usize] as char } else { '0' };
+            let c = if j >= 0 && (j as usize) < d.d.len() {
+                d.d[j as usize] as char
+            } else {
+                '0'
+            };
             out.push(c);
         }
     }
@@ -140,7 +154,11 @@ fn fmt_x(out: &mut String, v: f64, prec: i32, fmt: char, bits32: bool) {
             exp += 1;
         }
     }
-    let hex: &[u8] = if fmt == 'X' { b"0123456789ABCDEF" } else { b"0123456789abcdef" };
+    let hex: &[u8] = if fmt == 'X' {
+        b"0123456789ABCDEF"
+    } else {
+        b"0123456789abcdef"
+    };
     if neg {
         out.push('-');
     }
@@ -202,12 +220,20 @@ pub fn append_float(out: &mut String, v: f64, fmt: char, prec: i32, bit_size: u3
                 let b = (v as f32).to_bits();
                 let e = ((b >> 23) & 0xff) as i32;
                 let m = (b & 0x7f_ffff) as u64;
-                if e == 0 { (m, 1 - 127 - 23) } else { (m | 1 << 23, e - 127 - 23) }
+                if e == 0 {
+                    (m, 1 - 127 - 23)
+                } else {
+                    (m | 1 << 23, e - 127 - 23)
+                }
             } else {
                 let b = v.to_bits();
                 let e = ((b >> 52) & 0x7ff) as i32;
                 let m = b & ((1u64 << 52) - 1);
-                if e == 0 { (m, 1 - 1023 - 52) } else { (m | 1 << 52, e - 1023 - 52) }
+                if e == 0 {
+                    (m, 1 - 1023 - 52)
+                } else {
+                    (m | 1 << 52, e - 1023 - 52)
+                }
             };
             if neg {
                 out.push('-');
@@ -269,7 +295,13 @@ pub fn append_float(out: &mut String, v: f64, fmt: char, prec: i32, bit_size: u3
         digs = significant(v, n as usize);
     }
     match lower {
-        'e' => fmt_e(out, neg, &digs, prec.max(0) as usize, if fmt == 'E' { 'E' } else { 'e' }),
+        'e' => fmt_e(
+            out,
+            neg,
+            &digs,
+            prec.max(0) as usize,
+            if fmt == 'E' { 'E' } else { 'e' },
+        ),
         'f' => fmt_f(out, neg, &digs, prec.max(0) as usize),
         'g' => {
             let nd = digs.d.len() as i32;
@@ -420,6 +452,7 @@ pub fn can_backquote(b: &[u8]) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::approx_constant)]
 mod tests {
     use super::*;
 
