@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::commands::{
-    completion::CompletionArgs, env::EnvArgs, sandbox::SandboxArgs, version::VersionArgs,
+    completion::CompletionArgs, env::EnvArgs, sandbox::SandboxArgs, template::TemplateArgs,
+    version::VersionArgs,
 };
 
 /// The helm release charthouse is compatible with: rendering, release storage and flags.
@@ -104,6 +105,8 @@ pub enum Command {
     Completion(CompletionArgs),
     /// Run a local Kubernetes API server that helm, kubectl and charthouse can use
     Sandbox(SandboxArgs),
+    /// Locally render templates (helm's `helm template`)
+    Template(TemplateArgs),
 }
 
 #[cfg(test)]

@@ -96,7 +96,7 @@ pub fn render(
     } else {
         MissingKey::Zero
     });
-    set.add_funcs(crate::FUNCS_PLACEHOLDER(options));
+    set.add_funcs(functions(options));
 
     let keys = sort_templates(tpls.keys().map(String::as_str).collect());
     for name in &keys {
@@ -209,6 +209,14 @@ fn collect<'c>(
         );
     }
     Value::map(top.as_ref().clone())
+}
+
+/// The functions templates see: Sprig and helm's, configured for this engine.
+pub fn functions(options: &EngineOptions) -> Vec<charthouse_gotmpl::Func> {
+    let o = charthouse_funcs::Options::new()
+        .with_lint_mode(options.lint_mode)
+        .with_enable_dns(options.enable_dns);
+    charthouse_funcs::functions(&o)
 }
 
 /// helm's `sortTemplates`: by slash count, then name, reversed.

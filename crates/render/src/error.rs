@@ -48,6 +48,12 @@ pub enum Error {
         /// The name given.
         name: String,
     },
+    /// The command's arguments do not fit together.
+    #[error("{message}")]
+    Arguments {
+        /// helm's message.
+        message: String,
+    },
     /// `--kube-version` is not a version.
     #[error("invalid kube version '{input}': {message}")]
     KubeVersion {
@@ -123,6 +129,7 @@ impl Error {
             Error::ProcessDependencies { .. } => "ProcessDependencies",
             Error::PrepareValues { .. } => "PrepareValues",
             Error::ReleaseName { .. } => "ReleaseName",
+            Error::Arguments { .. } => "Arguments",
             Error::KubeVersion { .. } => "KubeVersion",
             Error::IncompatibleKubeVersion { .. } => "IncompatibleKubeVersion",
             Error::ParseTemplate { .. } => "ParseTemplate",

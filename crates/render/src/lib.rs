@@ -19,6 +19,7 @@ mod gomatch;
 pub mod manifest;
 pub mod rewrite;
 pub mod template;
+pub mod values;
 
 pub use capabilities::{Capabilities, KubeVersion};
 pub use engine::{EngineOptions, ReleaseInfo, render};
@@ -27,8 +28,3 @@ pub use template::{TemplateRequest, template};
 
 /// Results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-#[allow(non_snake_case, missing_docs)]
-fn FUNCS_PLACEHOLDER(_o: &EngineOptions) -> Vec<charthouse_gotmpl::Func> {
-    Vec::new()
-}

@@ -47,6 +47,8 @@ pub struct TemplateRequest {
     pub skip_schema_validation: bool,
     /// `--enable-dns`.
     pub enable_dns: bool,
+    /// `--dependency-update`: build missing local (`file://`) dependencies first.
+    pub dependency_update: bool,
 }
 
 /// What a render produced before printing: helm's release fields.
@@ -372,4 +374,63 @@ mod tests {
         assert!(!valid_release_name("-a"));
         assert!(!valid_release_name(&"a".repeat(54)));
     }
+}
+
+/// helm's `NameAndChart` for `helm template` (whose default name is `release-name`):
+/// the release name and chart reference from the positional arguments.
+///
+/// # Errors
+///
+/// helm's messages for too many arguments, a name given together with
+/// `--generate-name`/`--name-template`, or a failing name template.
+pub fn name_and_chart(
+    args: &[String],
+    generate_name: bool,
+    name_template: &str,
+) -> Result<(String, String), Error> {
+    let usage = |message: String| Error::Arguments { message };
+    match args {
+        [] => Err(usage(
+            "\"helm template\" requires at least 1 argument".into(),
+        )),
+        [name, chart] => {
+            if generate_name {
+                return Err(usage(
+                    "cannot set --generate-name and also specify a name".into(),
+                ));
+            }
+            if !name_template.is_empty() {
+                return Err(usage(
+                    "cannot set --name-template and also specify a name".into(),
+                ));
+            }
+            Ok((name.clone(), chart.clone()))
+        }
+        [chart] => {
+            if !name_template.is_empty() {
+                return Ok((expand_name_template(name_template)?, chart.clone()));
+            }
+            Ok(("release-name".into(), chart.clone()))
+        }
+        [_, _, rest @ ..] => Err(usage(format!(
+            "expected at most two arguments, unexpected arguments: {}",
+            rest.join(", ")
+        ))),
+    }
+}
+
+/// helm's `TemplateName`: executes `--name-template` with Sprig's functions and no data.
+///
+/// # Errors
+///
+/// The template's parse or execution error, as Go prints it.
+pub fn expand_name_template(text: &str) -> Result<String, Error> {
+    let mut t = charthouse_gotmpl::Templates::named("name-template");
+    t.add_funcs(crate::engine::functions(&EngineOptions::default()));
+    let fail = |e: charthouse_gotmpl::Error| Error::Arguments {
+        message: e.to_string(),
+    };
+    t.parse("name-template", text).map_err(fail)?;
+    t.execute("name-template", &charthouse_gotmpl::Value::Nil)
+        .map_err(fail)
 }

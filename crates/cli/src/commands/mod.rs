@@ -3,6 +3,7 @@
 pub mod completion;
 pub mod env;
 pub mod sandbox;
+pub mod template;
 pub mod version;
 
 use crate::cli::{Cli, Command};
@@ -15,5 +16,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Env(args) => env::run(&args, &Settings::from_process(&cli.global)),
         Command::Completion(args) => completion::run(&args),
         Command::Sandbox(args) => sandbox::run(&args, &Settings::from_process(&cli.global)),
+        Command::Template(args) => template::run(&args, &Settings::from_process(&cli.global)),
     }
 }
