@@ -261,3 +261,60 @@ async fn server_side_apply_with_conflicts() {
     );
     env.sandbox.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn imperative_commands_send_protobuf_and_work() {
+    let env = Env::with(charthouse_sandbox::SandboxConfig {
+        simulate_workloads: true,
+        simulate_delay: std::time::Duration::from_millis(200),
+        ..charthouse_sandbox::SandboxConfig::default()
+    })
+    .await;
+    // `kubectl create <type>` goes through typed clients, which send protobuf bodies.
+    env.kubectl(&[
+        "create",
+        "deployment",
+        "web",
+        "--image=nginx",
+        "--replicas=2",
+    ]);
+    env.kubectl(&["rollout", "status", "deployment/web", "--timeout=20s"]);
+    let out = env.kubectl(&["scale", "deployment/web", "--replicas=3"]);
+    assert!(out.contains("scaled"), "{out}");
+    assert_eq!(
+        env.kubectl(&["get", "deploy", "web", "-o", "jsonpath={.spec.replicas}"]),
+        "3"
+    );
+    env.kubectl(&["create", "job", "once", "--image=busybox"]);
+    env.kubectl(&[
+        "wait",
+        "--for=condition=complete",
+        "job/once",
+        "--timeout=20s",
+    ]);
+    env.kubectl(&[
+        "create",
+        "secret",
+        "generic",
+        "creds",
+        "--from-literal=user=admin",
+    ]);
+    assert_eq!(
+        env.kubectl(&["get", "secret", "creds", "-o", "jsonpath={.data.user}"]),
+        "YWRtaW4="
+    );
+    env.kubectl(&["create", "role", "reader", "--verb=get", "--resource=pods"]);
+    env.kubectl(&["expose", "deployment", "web", "--port=80"]);
+    let out = env.kubectl(&["auth", "whoami"]);
+    assert!(out.contains("kubernetes-admin"), "{out}");
+    assert_eq!(
+        env.kubectl(&["auth", "can-i", "delete", "nodes"]).trim(),
+        "yes"
+    );
+    let out = env.kubectl(&["get", "all"]);
+    assert!(
+        out.contains("deployment.apps/web") && out.contains("service/web"),
+        "{out}"
+    );
+    env.sandbox.shutdown().await;
+}
