@@ -10,11 +10,12 @@
 use charthouse_goyaml::{Map, Value};
 
 use crate::chart::Chart;
-use crate::coalesce::{coalesce_values, merge_tables, merge_values};
+use crate::coalesce::{coalesce_values, merge_values};
 use crate::error::{Error, Result};
 use crate::gofmt::sprint_v;
 use crate::metadata::Dependency;
 use crate::semver::is_compatible_range;
+use crate::shared::{self, Shared};
 
 /// `ProcessDependencies`: prunes disabled subcharts and applies
 /// import-values, given the user's values. Warnings helm logs (non-bool
@@ -191,87 +192,75 @@ fn process_import_values_rec(chart: &mut Chart, warnings: &mut Vec<String>) -> R
     process_import_values(chart, warnings)
 }
 
-/// `pathToMap`: nests `data` under a dotted path (`.` means the root).
-fn path_to_map(path: &str, data: Map) -> Map {
-    if path == "." {
-        return data;
-    }
-    let mut cur = data;
-    for part in path.split('.').rev() {
-        let mut m = Map::new();
-        m.insert(part.to_owned(), Value::Map(cur));
-        cur = m;
-    }
-    cur
-}
-
 /// `processImportValues` in merge mode, as `ProcessDependencies` runs it.
+/// Maps are shared the way Go shares them (see [`crate::shared`]).
 fn process_import_values(chart: &mut Chart, warnings: &mut Vec<String>) -> Result<()> {
     if !chart.metadata.deps_present {
         return Ok(());
     }
-    let cvals = merge_values(chart, &Map::new(), warnings)?;
-    let mut b = Map::new();
+    let cvals = Shared::from_map(&merge_values(chart, &Map::new(), warnings)?);
+    let b = Shared::empty();
     for r in chart.metadata.dependencies.iter_mut().flatten() {
         let mut out = Vec::new();
         for iv in &r.import_values {
-            match iv {
-                Value::Map(m) => {
-                    let child = sprint_v(m.get("child").unwrap_or(&Value::Null));
-                    let parent = sprint_v(m.get("parent").unwrap_or(&Value::Null));
-                    let mut entry = Map::new();
-                    entry.insert("child".into(), Value::String(child.clone()));
-                    entry.insert("parent".into(), Value::String(parent.clone()));
-                    out.push(Value::Map(entry));
-                    let path = format!("{}.{child}", r.name);
-                    match table_or_key(&cvals, &path) {
-                        Ok(vv) => {
-                            let mut src = path_to_map(&parent, vv.clone());
-                            merge_tables(&mut b, &mut src, warnings);
-                        }
-                        Err(key) => warnings.push(crate::slog::line(
+            let (child, parent) = match iv {
+                Value::Map(m) => (
+                    sprint_v(m.get("child").unwrap_or(&Value::Null)),
+                    sprint_v(m.get("parent").unwrap_or(&Value::Null)),
+                ),
+                Value::String(s) => (format!("exports.{s}"), ".".to_owned()),
+                _ => continue,
+            };
+            let mut entry = Map::new();
+            entry.insert("child".into(), Value::String(child.clone()));
+            entry.insert("parent".into(), Value::String(parent.clone()));
+            out.push(Value::Map(entry));
+            let path = format!("{}.{child}", r.name);
+            match cvals.table(&path) {
+                Ok(table) => {
+                    // `Values.AsMap` hands out a new map for an empty table.
+                    let table = if table.to_value() == Value::Map(Map::new()) {
+                        Shared::empty()
+                    } else {
+                        table
+                    };
+                    let src = if iv.as_map().is_some() {
+                        table.under_path(&parent)
+                    } else {
+                        table
+                    };
+                    shared::merge_tables(&b, &src, "", warnings);
+                }
+                Err(key) => {
+                    let error = format!("{} is not a table", crate::metadata::go_quote(key));
+                    warnings.push(if iv.as_map().is_some() {
+                        crate::slog::line(
                             "WARN",
                             "ImportValues missing table from chart",
-                            &[
-                                ("chart", &r.name),
-                                (
-                                    "error",
-                                    &format!("{} is not a table", crate::metadata::go_quote(key)),
-                                ),
-                            ],
-                        )),
-                    }
-                }
-                Value::String(s) => {
-                    let child = format!("exports.{s}");
-                    let mut entry = Map::new();
-                    entry.insert("child".into(), Value::String(child.clone()));
-                    entry.insert("parent".into(), Value::String(".".into()));
-                    out.push(Value::Map(entry));
-                    let path = format!("{}.{child}", r.name);
-                    match table_or_key(&cvals, &path) {
-                        Ok(vm) => {
-                            let mut src = vm.clone();
-                            merge_tables(&mut b, &mut src, warnings);
-                        }
-                        Err(key) => warnings.push(crate::slog::line(
+                            &[("chart", &r.name), ("error", &error)],
+                        )
+                    } else {
+                        crate::slog::line(
                             "WARN",
                             "ImportValues missing table",
-                            &[(
-                                "error",
-                                &format!("{} is not a table", crate::metadata::go_quote(key)),
-                            )],
-                        )),
-                    }
+                            &[("error", &error)],
+                        )
+                    });
                 }
-                _ => {}
             }
         }
         r.import_values = out;
     }
-    let mut values = cvals;
-    merge_tables(&mut values, &mut b, warnings);
-    chart.values = values;
+    // helm deep-copies the (possibly written-through) values before the
+    // final merge, so only `b` may still share maps with them.
+    let values = match cvals.to_value() {
+        Value::Map(m) => Shared::from_map(&m),
+        _ => Shared::empty(),
+    };
+    shared::merge_tables(&values, &b, "", warnings);
+    if let Value::Map(m) = values.to_value() {
+        chart.values = m;
+    }
     Ok(())
 }
 

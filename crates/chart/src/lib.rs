@@ -29,6 +29,7 @@ mod metadata;
 mod prepare;
 mod schema;
 pub mod semver;
+mod shared;
 mod slog;
 pub mod strvals;
 mod values;
