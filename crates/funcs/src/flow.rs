@@ -1,5 +1,85 @@
-//! Placeholder module, filled by its owner.
+//! Defaults and flow control: `default`, `empty`, `coalesce`, `ternary`, `all`, `any`
+//! (Sprig's defaults.go). `fail` and `required` are helm's and live in the helm module.
 
-use charthouse_gotmpl::Func;
+use charthouse_gotmpl::{Func, GoType, Value};
 
-pub(crate) fn register(_out: &mut Vec<Func>) {}
+use crate::conv::{arg, func, func_variadic};
+
+/// Sprig's `empty`: nil, zero numbers, `false`, and empty strings, lists and maps.
+/// Structs (host objects) are never empty.
+pub(crate) fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Missing | Value::Nil => true,
+        Value::Bool(b) => !b,
+        Value::Int(i, _) => *i == 0,
+        Value::Uint(u, _) => *u == 0,
+        Value::Float(f, _) => *f == 0.0,
+        Value::String(s) => s.is_empty(),
+        Value::Bytes(b) => b.is_empty(),
+        Value::List(l) => l.items.is_empty(),
+        Value::Map(m) => m.entries.is_empty(),
+        Value::Object(o) => match o.as_data() {
+            Some(d) => is_empty(&d),
+            None => false,
+        },
+        Value::Func(_) => false,
+    }
+}
+
+pub(crate) fn register(out: &mut Vec<Func>) {
+    // default: the given value unless it is missing or empty.
+    out.push(func_variadic(
+        "default",
+        vec![GoType::Interface],
+        GoType::Interface,
+        GoType::Interface,
+        |a| {
+            let given = &a[1.min(a.len())..];
+            match given.first() {
+                Some(g) if !is_empty(g) => Ok(g.clone()),
+                _ => Ok(arg(a, 0)),
+            }
+        },
+    ));
+    out.push(func("empty", vec![GoType::Interface], GoType::Bool, |a| {
+        Ok(Value::Bool(is_empty(&arg(a, 0))))
+    }));
+    out.push(func_variadic(
+        "coalesce",
+        vec![],
+        GoType::Interface,
+        GoType::Interface,
+        |a| {
+            Ok(a.iter()
+                .find(|v| !is_empty(v))
+                .cloned()
+                .unwrap_or(Value::Nil))
+        },
+    ));
+    out.push(func_variadic(
+        "all",
+        vec![],
+        GoType::Interface,
+        GoType::Bool,
+        |a| Ok(Value::Bool(a.iter().all(|v| !is_empty(v)))),
+    ));
+    out.push(func_variadic(
+        "any",
+        vec![],
+        GoType::Interface,
+        GoType::Bool,
+        |a| Ok(Value::Bool(a.iter().any(|v| !is_empty(v)))),
+    ));
+    out.push(func(
+        "ternary",
+        vec![GoType::Interface, GoType::Interface, GoType::Bool],
+        GoType::Interface,
+        |a| {
+            Ok(if a.get(2).and_then(Value::as_bool).unwrap_or(false) {
+                arg(a, 0)
+            } else {
+                arg(a, 1)
+            })
+        },
+    ));
+}

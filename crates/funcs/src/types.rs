@@ -1,5 +1,93 @@
-//! Placeholder module, filled by its owner.
+//! Type and kind inspection: `typeOf`, `typeIs`, `typeIsLike`, `kindOf`, `kindIs`,
+//! `deepEqual` (Sprig's reflect.go and `reflect.DeepEqual`).
 
-use charthouse_gotmpl::Func;
+use charthouse_gotmpl::{Func, GoType, Value};
 
-pub(crate) fn register(_out: &mut Vec<Func>) {}
+use crate::conv::{arg, arg_str, func};
+
+/// `fmt.Sprintf("%T", v)`: Go's type name, `<nil>` for nil.
+pub(crate) fn type_of(v: &Value) -> String {
+    v.type_name().into_owned()
+}
+
+/// `reflect.ValueOf(v).Kind().String()`: `invalid` for nil.
+pub(crate) fn kind_of(v: &Value) -> String {
+    v.kind_name().to_string()
+}
+
+/// `reflect.DeepEqual`: same dynamic types and deeply equal contents. Floats compare by
+/// value (so NaN is never equal to itself).
+pub(crate) fn deep_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Missing | Value::Nil, Value::Missing | Value::Nil) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Int(x, t), Value::Int(y, u)) => t == u && x == y,
+        (Value::Uint(x, t), Value::Uint(y, u)) => t == u && x == y,
+        (Value::Float(x, t), Value::Float(y, u)) => t == u && x == y,
+        (Value::String(x), Value::String(y)) => x == y,
+        (Value::Bytes(x), Value::Bytes(y)) => x == y,
+        (Value::List(x), Value::List(y)) => {
+            x.type_name() == y.type_name()
+                && x.items.len() == y.items.len()
+                && x.items.iter().zip(&y.items).all(|(p, q)| deep_equal(p, q))
+        }
+        (Value::Map(x), Value::Map(y)) => {
+            x.type_name() == y.type_name()
+                && x.entries.len() == y.entries.len()
+                && x.entries
+                    .iter()
+                    .all(|(k, v)| y.entries.get(k).is_some_and(|w| deep_equal(v, w)))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            std::sync::Arc::ptr_eq(x, y)
+                || (x.type_name() == y.type_name()
+                    && x.as_data()
+                        .zip(y.as_data())
+                        .is_some_and(|(p, q)| deep_equal(&p, &q)))
+        }
+        _ => false,
+    }
+}
+
+pub(crate) fn register(out: &mut Vec<Func>) {
+    out.push(func(
+        "typeOf",
+        vec![GoType::Interface],
+        GoType::String,
+        |a| Ok(Value::from(type_of(&arg(a, 0)))),
+    ));
+    out.push(func(
+        "typeIs",
+        vec![GoType::String, GoType::Interface],
+        GoType::Bool,
+        |a| Ok(Value::Bool(arg_str(a, 0) == type_of(&arg(a, 1)))),
+    ));
+    out.push(func(
+        "typeIsLike",
+        vec![GoType::String, GoType::Interface],
+        GoType::Bool,
+        |a| {
+            let t = type_of(&arg(a, 1));
+            let target = arg_str(a, 0);
+            Ok(Value::Bool(target == t || format!("*{target}") == t))
+        },
+    ));
+    out.push(func(
+        "kindOf",
+        vec![GoType::Interface],
+        GoType::String,
+        |a| Ok(Value::from(kind_of(&arg(a, 0)))),
+    ));
+    out.push(func(
+        "kindIs",
+        vec![GoType::String, GoType::Interface],
+        GoType::Bool,
+        |a| Ok(Value::Bool(arg_str(a, 0) == kind_of(&arg(a, 1)))),
+    ));
+    out.push(func(
+        "deepEqual",
+        vec![GoType::Interface, GoType::Interface],
+        GoType::Bool,
+        |a| Ok(Value::Bool(deep_equal(&arg(a, 0), &arg(a, 1)))),
+    ));
+}
