@@ -9,9 +9,11 @@ per definition its fields and their shapes, the list and map extensions
 patch extensions (x-kubernetes-patch-strategy, -patch-merge-key), plus the
 group/version/kind -> definition table. Descriptions are dropped.
 
-Encoding of a type expression T:
-  "s"                          scalar (string, number, boolean, int-or-string, quantity, time)
-  "u"                          untyped: any JSON, merged as SSA's deduced type
+Encoding of a type expression T (scalar kinds as kube-openapi's schemaconv assigns them):
+  "s" string   "n" numeric (integer, number)   "b" boolean
+  "a"                          untyped scalar (int-or-string, quantity, formatted strings)
+  "u"                          deduced: any JSON, maps granular, lists atomic
+  "U"                          untyped atomic: any JSON replaced whole (RawExtension)
   {"r": NAME}                  reference to another definition
   {"m": T, "a": 1}             map with values T; "a" = x-kubernetes-map-type atomic
   {"l": T, "t": LT, "k": [..]} list of T; LT = atomic|set|map, k = list-map-keys,
@@ -28,12 +30,9 @@ import json
 import os
 import sys
 
-# Definitions without properties that hold arbitrary JSON.
-UNTYPED = {
-    "io.k8s.apimachinery.pkg.runtime.RawExtension",
-    "io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1",
-    "io.k8s.apimachinery.pkg.apis.meta.v1.Patch",
-}
+# Hard-coded in kube-openapi's schemaconv.
+UNTYPED_ATOMIC = {"io.k8s.apimachinery.pkg.runtime.RawExtension"}
+UNTYPED_SCALAR = {"io.k8s.apimachinery.pkg.api.resource.Quantity"}
 PREFIX = "#/definitions/"
 
 
@@ -104,8 +103,12 @@ def conv(p, is_field=False, owner=None, field=None, defs=None):
         out = {"o": {k: conv(v, True, owner, k, defs) for k, v in p["properties"].items()}}
         if p.get("x-kubernetes-map-type") == "atomic":
             out["a"] = 1
-    elif p.get("type") in ("string", "integer", "number", "boolean"):
-        out = "s"
+    elif p.get("type") in ("integer", "number"):
+        out = "n"
+    elif p.get("type") == "boolean":
+        out = "b"
+    elif p.get("type") == "string":
+        out = "s" if p.get("format", "") in ("", "byte") else "a"
     else:
         out = "u"
     if is_field:
@@ -133,10 +136,13 @@ def main():
     types = {}
     gvk = []
     for name, d in sorted(spec["definitions"].items()):
-        if name in UNTYPED or d.get("type") is None:
+        if name in UNTYPED_ATOMIC:
+            types[name] = "U"
+        elif name in UNTYPED_SCALAR:
+            types[name] = "a"
+        elif d.get("type") is None or (d.get("type") == "object" and "properties" not in d):
+            # Free-form: schemaconv gives objects without properties deduced elements.
             types[name] = "u"
-        elif d.get("type") == "object" and "properties" not in d:
-            types[name] = {"o": {}}
         else:
             types[name] = conv(d, owner=name, defs=spec["definitions"])
         for g in d.get("x-kubernetes-group-version-kind", []):

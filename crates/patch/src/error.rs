@@ -74,6 +74,23 @@ pub enum Error {
         /// What was wrong.
         message: String,
     },
+    /// A server-side apply request is malformed (the apiserver answers 400):
+    /// `metadata.managedFields must be nil`, `invalid object type: ...`.
+    #[error("{message}")]
+    ApplyRequest {
+        /// The apiserver's text.
+        message: String,
+    },
+    /// A server-side apply configuration does not fit its type; the message
+    /// is the apiserver's (`failed to create typed patch object (ns/name;
+    /// gvk): .spec.x: field not declared in schema`), answered with 500.
+    #[error("{message}")]
+    ApplyConfig {
+        /// `namespace/name; group/version, Kind=Kind` of the configuration.
+        object: String,
+        /// The whole apiserver message.
+        message: String,
+    },
     /// `metadata.managedFields` or a `fieldsV1` set could not be decoded.
     #[error("decode managed fields at {path}: {message}")]
     ManagedFields {
@@ -104,6 +121,8 @@ impl Error {
             Error::MergePatch { .. } => "MergePatch",
             Error::StrategicPatch { .. } => "StrategicPatch",
             Error::StrategicDiff { .. } => "StrategicDiff",
+            Error::ApplyRequest { .. } => "ApplyRequest",
+            Error::ApplyConfig { .. } => "ApplyConfig",
             Error::ManagedFields { .. } => "ManagedFields",
             Error::Typed { .. } => "Typed",
         }
@@ -122,6 +141,8 @@ impl Error {
             | Error::MergePatch { message, .. }
             | Error::StrategicPatch { message, .. }
             | Error::StrategicDiff { message, .. }
+            | Error::ApplyRequest { message }
+            | Error::ApplyConfig { message, .. }
             | Error::ManagedFields { message, .. }
             | Error::Typed { message, .. } => message,
         }
@@ -134,10 +155,13 @@ impl Error {
     /// that does not apply (message "the server rejected our request due to
     /// an error in our request", the library's text as the cause), for lists
     /// of lists and for patch content that does not match `$retainKeys`;
-    /// 500 for every other strategic-merge failure (an internal error there).
+    /// 500 for every other strategic-merge failure (an internal error there)
+    /// and for an apply configuration that does not fit its type.
     pub fn http_status(&self) -> u16 {
         match self {
-            Error::DecodeJsonPatch { .. } | Error::MergePatch { .. } => 400,
+            Error::DecodeJsonPatch { .. }
+            | Error::MergePatch { .. }
+            | Error::ApplyRequest { .. } => 400,
             Error::ApplyJsonPatch { .. } => 422,
             Error::StrategicPatch { message, .. } => match message.as_str() {
                 "invalid JSON document"

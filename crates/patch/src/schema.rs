@@ -22,8 +22,13 @@ pub(crate) type NodeId = usize;
 
 /// The node every unknown value gets: SSA's "deduced" type.
 const UNTYPED: NodeId = 0;
-/// A plain scalar.
+/// A scalar of any kind (int-or-string, quantity, formatted strings).
 const SCALAR: NodeId = 1;
+const STRING: NodeId = 2;
+const NUMERIC: NodeId = 3;
+const BOOLEAN: NodeId = 4;
+/// Any JSON, replaced whole (kube-openapi's `__untyped_atomic_`).
+const UNTYPED_ATOMIC: NodeId = 5;
 const OBJECT_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
 
 /// How the elements of a list are identified when two lists are merged
@@ -74,10 +79,10 @@ pub(crate) enum Zero {
 /// One type in the registry.
 #[derive(Debug, Clone)]
 pub(crate) enum Node {
-    /// Any JSON: maps are granular, lists atomic.
-    Untyped,
-    /// A string, number, boolean or int-or-string.
-    Scalar,
+    /// Any JSON: lists atomic, maps granular (the deduced type) or atomic.
+    Untyped { atomic: bool },
+    /// A string, number or boolean, as structured-merge-diff checks them.
+    Scalar(ScalarKind),
     /// An object with known fields.
     Struct {
         fields: IndexMap<String, Field>,
@@ -94,6 +99,16 @@ pub(crate) enum Node {
         list_type: ListType,
         key_defaults: Vec<(String, Value)>,
     },
+}
+
+/// The kinds of scalar structured-merge-diff distinguishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ScalarKind {
+    String,
+    Numeric,
+    Boolean,
+    /// Any scalar (`untyped` in structured-merge-diff).
+    Any,
 }
 
 /// A registry of types: the built-in Kubernetes types plus any custom
@@ -139,7 +154,14 @@ impl Schema {
     /// A schema with no named types: every kind is deduced.
     pub fn empty() -> Schema {
         Schema {
-            nodes: vec![Node::Untyped, Node::Scalar],
+            nodes: vec![
+                Node::Untyped { atomic: false },
+                Node::Scalar(ScalarKind::Any),
+                Node::Scalar(ScalarKind::String),
+                Node::Scalar(ScalarKind::Numeric),
+                Node::Scalar(ScalarKind::Boolean),
+                Node::Untyped { atomic: true },
+            ],
             names: HashMap::new(),
             kinds: HashMap::new(),
         }
@@ -159,7 +181,7 @@ impl Schema {
         // Reserve an id per name first so references resolve in one pass.
         for name in types.keys() {
             let id = schema.nodes.len();
-            schema.nodes.push(Node::Untyped);
+            schema.nodes.push(Node::Untyped { atomic: false });
             schema.names.insert(name.clone(), id);
         }
         for (name, expr) in types {
@@ -200,8 +222,15 @@ impl Schema {
 
     fn gen_expr(&mut self, expr: &Value) -> Result<NodeId, String> {
         match expr {
-            Value::String(s) if s == "s" => Ok(SCALAR),
-            Value::String(s) if s == "u" => Ok(UNTYPED),
+            Value::String(s) => match s.as_str() {
+                "s" => Ok(STRING),
+                "n" => Ok(NUMERIC),
+                "b" => Ok(BOOLEAN),
+                "a" => Ok(SCALAR),
+                "u" => Ok(UNTYPED),
+                "U" => Ok(UNTYPED_ATOMIC),
+                _ => Err(format!("unrecognised type expression {expr}")),
+            },
             Value::Object(o) => {
                 if let Some(x) = o.get("x") {
                     return self.gen_expr(x);
@@ -389,7 +418,7 @@ impl Schema {
             let id = match v.pointer("/schema/openAPIV3Schema") {
                 Some(s) => {
                     let path = format!(".spec.versions[{i}].schema.openAPIV3Schema");
-                    let root = self.crd_node(s, &path).map_err(|m| bad(&path, &m))?;
+                    let root = self.crd_node(s, &path, false).map_err(|m| bad(&path, &m))?;
                     self.with_object_fields(root)
                 }
                 None => UNTYPED,
@@ -410,10 +439,10 @@ impl Schema {
                 atomic,
                 preserve_unknown,
             }) => (fields.clone(), *atomic, *preserve_unknown),
-            Some(Node::Untyped) => (IndexMap::new(), false, true),
+            Some(Node::Untyped { .. }) => (IndexMap::new(), false, true),
             _ => return id,
         };
-        for (name, ty) in [("apiVersion", SCALAR), ("kind", SCALAR), ("metadata", meta)] {
+        for (name, ty) in [("apiVersion", STRING), ("kind", STRING), ("metadata", meta)] {
             let f = fields.entry(name.to_string()).or_insert(Field {
                 ty,
                 patch: PatchMeta::default(),
@@ -430,7 +459,10 @@ impl Schema {
         })
     }
 
-    fn crd_node(&mut self, s: &Value, path: &str) -> Result<NodeId, String> {
+    /// Convert a structural schema as kube-openapi's schemaconv does;
+    /// `x-kubernetes-preserve-unknown-fields` also holds for the objects
+    /// nested below it (`inherited`).
+    fn crd_node(&mut self, s: &Value, path: &str, inherited: bool) -> Result<NodeId, String> {
         let Some(o) = s.as_object() else {
             return Err(format!("{path}: schema must be an object"));
         };
@@ -438,15 +470,20 @@ impl Schema {
         if flag("x-kubernetes-int-or-string") {
             return Ok(SCALAR);
         }
-        let preserve = flag("x-kubernetes-preserve-unknown-fields");
+        let preserve = inherited || flag("x-kubernetes-preserve-unknown-fields");
         let atomic = o.get("x-kubernetes-map-type").and_then(Value::as_str) == Some("atomic");
         let ty = o.get("type").and_then(Value::as_str).unwrap_or("");
         let id = match ty {
-            "string" | "integer" | "number" | "boolean" => SCALAR,
+            "integer" | "number" => NUMERIC,
+            "boolean" => BOOLEAN,
+            "string" => match o.get("format").and_then(Value::as_str).unwrap_or("") {
+                "" | "byte" => STRING,
+                _ => SCALAR,
+            },
             "array" => {
                 let items = match o.get("items") {
-                    Some(i) => self.crd_node(i, &format!("{path}.items"))?,
-                    None => UNTYPED,
+                    Some(i) => self.crd_node(i, &format!("{path}.items"), preserve)?,
+                    None => UNTYPED_ATOMIC,
                 };
                 let keys: Vec<String> = o
                     .get("x-kubernetes-list-map-keys")
@@ -484,7 +521,8 @@ impl Schema {
                 if let Some(props) = props {
                     let mut fields = IndexMap::new();
                     for (name, p) in props {
-                        let ty = self.crd_node(p, &format!("{path}.properties.{name}"))?;
+                        let ty =
+                            self.crd_node(p, &format!("{path}.properties.{name}"), preserve)?;
                         fields.insert(
                             name.clone(),
                             Field {
@@ -502,21 +540,14 @@ impl Schema {
                 } else if let Some(a) = additional.filter(|a| !matches!(a, Value::Bool(false))) {
                     let values = match a {
                         Value::Object(_) => {
-                            self.crd_node(a, &format!("{path}.additionalProperties"))?
+                            self.crd_node(a, &format!("{path}.additionalProperties"), preserve)?
                         }
                         _ => UNTYPED,
                     };
                     self.push(Node::Map { values, atomic })
-                } else if preserve || ty.is_empty() {
-                    UNTYPED
                 } else {
-                    // An object with no properties keeps none of its fields
-                    // (the apiserver prunes them), so it is an empty struct.
-                    self.push(Node::Struct {
-                        fields: IndexMap::new(),
-                        atomic,
-                        preserve_unknown: false,
-                    })
+                    // No properties: schemaconv makes it free-form (deduced).
+                    UNTYPED
                 }
             }
         };
@@ -545,7 +576,8 @@ fn gen_patch_meta(o: &Map<String, Value>) -> PatchMeta {
 
 impl<'a> TypeRef<'a> {
     pub(crate) fn node(&self) -> &'a Node {
-        self.schema.nodes.get(self.id).unwrap_or(&Node::Untyped)
+        static DEDUCED: Node = Node::Untyped { atomic: false };
+        self.schema.nodes.get(self.id).unwrap_or(&DEDUCED)
     }
 
     fn at(&self, id: NodeId) -> TypeRef<'a> {
@@ -562,15 +594,15 @@ impl<'a> TypeRef<'a> {
 
     /// Whether this is the deduced type (no schema knowledge).
     pub fn is_deduced(&self) -> bool {
-        matches!(self.node(), Node::Untyped)
+        matches!(self.node(), Node::Untyped { atomic: false })
     }
 
     /// Whether the value is replaced whole when merged (atomic map or struct,
     /// atomic list, scalar).
     pub fn is_atomic(&self) -> bool {
         match self.node() {
-            Node::Untyped => false,
-            Node::Scalar => true,
+            Node::Untyped { atomic } => *atomic,
+            Node::Scalar(_) => true,
             Node::Struct { atomic, .. } | Node::Map { atomic, .. } => *atomic,
             Node::List { list_type, .. } => *list_type == ListType::Atomic,
         }
@@ -597,6 +629,7 @@ impl<'a> TypeRef<'a> {
                 None => None,
             },
             Node::Map { values, .. } => Some((self.at(*values), &NONE)),
+            Node::Untyped { atomic: true } => Some((self.at(UNTYPED_ATOMIC), &NONE)),
             _ => Some((self.at(UNTYPED), &NONE)),
         }
     }
@@ -622,6 +655,8 @@ impl<'a> TypeRef<'a> {
     pub(crate) fn items(&self) -> TypeRef<'a> {
         match self.node() {
             Node::List { items, .. } => self.at(*items),
+            // Items of a deduced (atomic) list are untyped and atomic.
+            Node::Untyped { .. } => self.at(UNTYPED_ATOMIC),
             _ => self.at(UNTYPED),
         }
     }

@@ -460,9 +460,11 @@ fn take_from_others(
 ///
 /// # Errors
 /// [`ApplyError::Conflicts`] when, without `force`, a field owned by another
-/// manager would get a different value; [`ApplyError::Invalid`] when the
-/// configuration is not an object, sets `metadata.managedFields`, or does
-/// not fit the type (e.g. a map-list item without its keys, duplicates).
+/// manager would get a different value; [`ApplyError::Invalid`] with
+/// [`Error::ApplyRequest`] when the configuration's apiVersion is not
+/// `opts.api_version` or it sets `metadata.managedFields`, and with
+/// [`Error::ApplyConfig`] when it does not fit the type (undeclared fields,
+/// scalars of the wrong kind, map-list items without keys or duplicated).
 pub fn apply(
     live: Option<&Value>,
     config: &Value,
@@ -568,21 +570,7 @@ fn apply_once(
     ty: TypeRef<'_>,
     force: bool,
 ) -> Result<Value, ApplyError> {
-    let invalid = |message: &str| {
-        ApplyError::Invalid(Error::Typed {
-            path: String::new(),
-            message: message.to_string(),
-        })
-    };
-    if !config.is_object() {
-        return Err(invalid("apply configuration must be a JSON object"));
-    }
-    if config
-        .pointer("/metadata/managedFields")
-        .is_some_and(|v| !v.is_null())
-    {
-        return Err(invalid("metadata.managedFields must be nil"));
-    }
+    check_config(config, opts, ty)?;
     let empty = Value::Object(Map::new());
     let live_full = live.unwrap_or(&empty);
     let mut managed = Managed::from_entries(decode(live_full)?);
@@ -621,6 +609,42 @@ fn apply_once(
         e.time = Some(opts.time.clone());
     }
     Ok(with_managed_fields(merged, &managed))
+}
+
+/// What the apiserver checks of an apply configuration before merging it
+/// (versioncheck.go, structuredmerge.go `Apply`, typed conversion).
+fn check_config(config: &Value, opts: &ApplyOptions, ty: TypeRef<'_>) -> Result<(), ApplyError> {
+    let request = |message: String| ApplyError::Invalid(Error::ApplyRequest { message });
+    let s = |p: &str| config.pointer(p).and_then(Value::as_str).unwrap_or("");
+    let (api_version, kind) = (s("/apiVersion"), s("/kind"));
+    let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+    let gvk = format!("{group}/{version}, Kind={kind}");
+    if !config.is_object() || api_version != opts.api_version {
+        return Err(request(format!("invalid object type: {gvk}")));
+    }
+    if config
+        .pointer("/metadata/managedFields")
+        .is_some_and(|v| !v.is_null())
+    {
+        return Err(request("metadata.managedFields must be nil".into()));
+    }
+    let errs = typed::validate(config, ty);
+    if errs.is_empty() {
+        return Ok(());
+    }
+    let detail = match errs.as_slice() {
+        [one] => one.clone(),
+        many => format!("errors:\n  {}", many.join("\n  ")),
+    };
+    let object = format!(
+        "{}/{}; {gvk}",
+        s("/metadata/namespace"),
+        s("/metadata/name")
+    );
+    Err(ApplyError::Invalid(Error::ApplyConfig {
+        message: format!("failed to create typed patch object ({object}): {detail}"),
+        object,
+    }))
 }
 
 fn strip(managed: &mut Managed, me: &Key) {

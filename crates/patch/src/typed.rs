@@ -9,9 +9,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
+use crate::gofmt::go_v;
 use crate::managed::{FieldSet, PathElement, path_string};
 use crate::merge_patch::same_value;
-use crate::schema::{ListType, Node, TypeRef};
+use crate::schema::{ListType, Node, ScalarKind, TypeRef};
 
 /// How a value is walked: its atom in structured-merge-diff terms.
 enum Atom<'a> {
@@ -24,12 +25,12 @@ enum Atom<'a> {
 fn atom<'a>(ty: TypeRef<'a>, v: &Value) -> Atom<'a> {
     static ATOMIC: ListType = ListType::Atomic;
     match ty.node() {
-        Node::Untyped => match v {
-            Value::Object(_) => Atom::Map { atomic: false },
+        Node::Untyped { atomic } => match v {
+            Value::Object(_) => Atom::Map { atomic: *atomic },
             Value::Array(_) => Atom::List(&ATOMIC),
             _ => Atom::Scalar,
         },
-        Node::Scalar => Atom::Scalar,
+        Node::Scalar(_) => Atom::Scalar,
         Node::Struct { atomic, .. } | Node::Map { atomic, .. } => match v {
             Value::Object(_) | Value::Null => Atom::Map { atomic: *atomic },
             _ => Atom::Scalar,
@@ -512,6 +513,120 @@ fn merge_list(
     Ok(out)
 }
 
+/// Check a value against its type as structured-merge-diff's validating
+/// walker does when it converts an apply configuration (typed/validate.go):
+/// undeclared fields, scalars of the wrong kind, map-list items without
+/// keys or duplicated, each as `<path>: <message>`. Within one object or
+/// list the walk stops at the first such problem, as Go's does.
+pub(crate) fn validate(v: &Value, ty: TypeRef<'_>) -> Vec<String> {
+    let mut errs = Vec::new();
+    validate_at(v, ty, &mut Vec::new(), &mut errs);
+    errs
+}
+
+/// Go's `%v` of a structured-merge-diff value pointer: `&{...}`.
+fn go_value_ptr(v: &Value) -> String {
+    format!("&{{{}}}", go_v(v))
+}
+
+/// Go's `%#v` of a structured-merge-diff value pointer.
+fn go_value_sharp(v: &Value) -> String {
+    let inner = match v {
+        Value::String(s) => format!("{s:?}"),
+        Value::Array(_) => format!("[]interface {{}}{}", go_v(v)),
+        Value::Object(_) => format!("map[string]interface {{}}{}", go_v(v)),
+        other => go_v(other),
+    };
+    format!("&value.valueUnstructured{{Value:{inner}}}")
+}
+
+fn validate_at(v: &Value, ty: TypeRef<'_>, path: &mut Vec<PathElement>, errs: &mut Vec<String>) {
+    fn fail(errs: &mut Vec<String>, path: &[PathElement], message: String) {
+        errs.push(format!("{}: {message}", path_string(path)));
+    }
+    if v.is_null() {
+        return;
+    }
+    match ty.node() {
+        Node::Untyped { .. } => {}
+        Node::Scalar(kind) => {
+            let ok = match kind {
+                ScalarKind::String => v.is_string(),
+                ScalarKind::Numeric => v.is_number(),
+                ScalarKind::Boolean => v.is_boolean(),
+                ScalarKind::Any => !v.is_object() && !v.is_array(),
+            };
+            if !ok {
+                let message = match kind {
+                    ScalarKind::String => format!("expected string, got {}", go_value_sharp(v)),
+                    ScalarKind::Numeric => format!(
+                        "expected numeric (int or float), got {}",
+                        crate::strategic::go_type_name(v)
+                    ),
+                    ScalarKind::Boolean => format!("expected boolean, got {}", go_value_ptr(v)),
+                    ScalarKind::Any => format!("expected any scalar, got {}", go_value_ptr(v)),
+                };
+                fail(errs, path, message);
+            }
+        }
+        Node::Struct { .. } | Node::Map { .. } => {
+            let Value::Object(m) = v else {
+                fail(errs, path, format!("expected map, got {}", go_value_ptr(v)));
+                return;
+            };
+            for (k, child) in m {
+                let pe = PathElement::Field(k.clone());
+                if !ty.knows_field(k) {
+                    path.push(pe);
+                    errs.push(format!(
+                        "{}: field not declared in schema",
+                        path_string(path)
+                    ));
+                    path.pop();
+                    return;
+                }
+                path.push(pe);
+                validate_at(child, ty.field_or_untyped(k).0, path, errs);
+                path.pop();
+            }
+        }
+        Node::List { list_type, .. } => {
+            let Value::Array(items) = v else {
+                fail(
+                    errs,
+                    path,
+                    format!("expected list, got {}", go_value_ptr(v)),
+                );
+                return;
+            };
+            let mut seen = BTreeSet::new();
+            for (i, item) in items.iter().enumerate() {
+                let pe = if *list_type == ListType::Atomic {
+                    PathElement::Index(i)
+                } else {
+                    match item_pe(ty, item, i, &[]) {
+                        Ok(pe) => pe,
+                        Err(e) => {
+                            fail(errs, path, e.api_message().to_string());
+                            return;
+                        }
+                    }
+                };
+                if *list_type != ListType::Atomic && !seen.insert(pe.clone()) {
+                    errs.push(format!(
+                        "{}: duplicate entries for key {}",
+                        path_string(path),
+                        pe.display()
+                    ));
+                }
+                path.push(pe);
+                validate_at(item, ty.items(), path, errs);
+                path.pop();
+            }
+        }
+    }
+}
+
 /// Remove from `v` every path that is a member of `set` (whole subtrees).
 pub(crate) fn remove_items(v: &Value, ty: TypeRef<'_>, set: &FieldSet) -> Value {
     if set.is_empty() {
@@ -650,6 +765,32 @@ mod tests {
         assert_eq!(
             ports,
             &json!({"k:{\"containerPort\":80,\"protocol\":\"TCP\"}": {".": {}, "f:containerPort": {}}})
+        );
+    }
+
+    #[test]
+    fn validation_messages_follow_structured_merge_diff() {
+        let obj = json!({"spec": {"replica": 1, "template": {"spec": {"containers": [
+            {"name": "a", "stdin": "yes", "image": 5}, {"image": "x"}]}}}});
+        assert_eq!(
+            validate(&obj, deploy()),
+            vec![".spec.replica: field not declared in schema".to_string(),]
+        );
+        let obj = json!({"spec": {"template": {"spec": {"containers": [
+            {"name": "a", "stdin": "yes", "image": 5}, {"name": "a"}]}}}});
+        assert_eq!(
+            validate(&obj, deploy()),
+            vec![
+                ".spec.template.spec.containers[name=\"a\"].stdin: expected boolean, got &{yes}".to_string(),
+                ".spec.template.spec.containers[name=\"a\"].image: expected string, got &value.valueUnstructured{Value:5}".to_string(),
+                ".spec.template.spec.containers: duplicate entries for key [name=\"a\"]".to_string(),
+            ]
+        );
+        let obj =
+            json!({"spec": {"replicas": "3", "strategy": {"rollingUpdate": {"maxSurge": "25%"}}}});
+        assert_eq!(
+            validate(&obj, deploy()),
+            vec![".spec.replicas: expected numeric (int or float), got string".to_string()]
         );
     }
 

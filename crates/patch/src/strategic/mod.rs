@@ -20,6 +20,11 @@ use crate::schema::TypeRef;
 
 pub(crate) use merge::MergeOptions;
 
+/// Go's `%T` of a decoded JSON value (`string`, `float64`, `map[string]interface {}`).
+pub(crate) fn go_type_name(v: &Value) -> &'static str {
+    merge::go_type(v)
+}
+
 /// Apply a strategic merge patch to `doc`, the way the apiserver applies a
 /// PATCH with `Content-Type: application/strategic-merge-patch+json`.
 ///
