@@ -30,6 +30,7 @@
 
 mod audit;
 mod auth;
+mod defaults;
 mod discovery;
 mod error;
 mod gc;

@@ -244,14 +244,6 @@ pub(crate) fn defaults_on_create(
                 obj["status"] = json!({"loadBalancer": {}});
             }
         }
-        ("apps", "deployments" | "replicasets" | "statefulsets") => {
-            if !obj.get("spec").is_some_and(Value::is_object) {
-                obj["spec"] = json!({});
-            }
-            if obj["spec"].get("replicas").is_none() {
-                obj["spec"]["replicas"] = json!(1);
-            }
-        }
         ("apiextensions.k8s.io", "customresourcedefinitions") => crd_status(obj),
         _ => {}
     }

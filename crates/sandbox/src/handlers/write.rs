@@ -148,6 +148,7 @@ pub(crate) fn admit_create(
         m.remove("status");
     }
     defaults_on_create(&t.rt, &mut obj, || state.next_cluster_ip());
+    crate::defaults::apply(&t.rt, &mut obj, crate::defaults::next_node_port);
     Ok((key, canonical(obj, &t.rt)))
 }
 
@@ -275,6 +276,7 @@ pub(crate) fn merge_update(t: &Target, old: &Value, mut new: Value, part: Part) 
         }
         Part::Main => {}
     }
+    crate::defaults::apply(&t.rt, &mut new, crate::defaults::next_node_port);
     if t.rt.subresource("status").is_some()
         && let Value::Object(m) = &mut new
     {
