@@ -70,10 +70,10 @@ fn pod_spec(spec: &mut Map<String, Value>) {
 }
 
 fn template(spec: &mut Map<String, Value>) {
-    if let Some(t) = child(spec, "template") {
-        if let Some(ps) = child(t, "spec") {
-            pod_spec(ps);
-        }
+    if let Some(t) = child(spec, "template")
+        && let Some(ps) = child(t, "spec")
+    {
+        pod_spec(ps);
     }
 }
 
@@ -159,10 +159,10 @@ pub(crate) fn apply(rt: &ResourceType, o: &mut Value, mut next_node_port: impl F
                 set(s, "suspend", json!(false));
                 set(s, "successfulJobsHistoryLimit", json!(3));
                 set(s, "failedJobsHistoryLimit", json!(1));
-                if let Some(jt) = child(s, "jobTemplate") {
-                    if let Some(js) = child(jt, "spec") {
-                        template(js);
-                    }
+                if let Some(jt) = child(s, "jobTemplate")
+                    && let Some(js) = child(jt, "spec")
+                {
+                    template(js);
                 }
             }
         }
