@@ -74,10 +74,22 @@ fn quote_runes(chars: &[char]) -> String {
 }
 
 fn panic_conversion(found: &Value, want: &str) -> Stop {
+    let found = match found {
+        Value::Null => "nil",
+        other => type_name(other),
+    };
     msg(format!(
-        "unable to parse key: interface conversion: interface {{}} is {}, not {want}",
-        type_name(found)
+        "unable to parse key: interface conversion: interface {{}} is {found}, not {want}"
     ))
+}
+
+/// `fmt.Errorf("error parsing index: %w", err)`: helm's top loop treats a
+/// wrapped EOF as the end of input, so it stays an EOF.
+fn index_error(e: Stop) -> Stop {
+    match e {
+        Stop::Eof => Stop::Eof,
+        Stop::Msg(m) => msg(format!("error parsing index: {m}")),
+    }
 }
 
 impl Parser<'_, '_> {
@@ -130,9 +142,7 @@ impl Parser<'_, '_> {
                 }
             }
             Some('[') => {
-                let i = self
-                    .key_index()
-                    .map_err(|e| msg(format!("error parsing index: {}", stop_text(e))))?;
+                let i = self.key_index().map_err(index_error)?;
                 let list = match data.get(&key) {
                     None => Vec::new(),
                     Some(Value::Seq(l)) => l.clone(),
@@ -273,10 +283,7 @@ impl Parser<'_, '_> {
                 let next = match self.key_index() {
                     Ok(n) => n,
                     Err(e) => {
-                        return (
-                            list,
-                            Some(msg(format!("error parsing index: {}", stop_text(e)))),
-                        );
+                        return (list, Some(index_error(e)));
                     }
                 };
                 let current = match list.get(i as usize) {
@@ -379,13 +386,6 @@ enum ListErr {
     Eof,
     NotList,
     Other(Stop),
-}
-
-fn stop_text(s: Stop) -> String {
-    match s {
-        Stop::Eof => "EOF".to_owned(),
-        Stop::Msg(m) => m,
-    }
 }
 
 /// Decodes the first JSON value of `s` as `json.Decoder` does; returns it
@@ -632,9 +632,7 @@ impl Literal {
                 e
             }
             Some(_) => {
-                let i = self
-                    .key_index()
-                    .map_err(|e| msg(format!("error parsing index: {}", stop_text(e))))?;
+                let i = self.key_index().map_err(index_error)?;
                 let list = match data.get(&key) {
                     None => Vec::new(),
                     Some(Value::Seq(l)) => l.clone(),
@@ -696,10 +694,7 @@ impl Literal {
                 let next = match self.key_index() {
                     Ok(n) => n,
                     Err(e) => {
-                        return (
-                            list,
-                            Some(msg(format!("error parsing index: {}", stop_text(e)))),
-                        );
+                        return (list, Some(index_error(e)));
                     }
                 };
                 let current = match list.get(i as usize) {

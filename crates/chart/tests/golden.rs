@@ -127,6 +127,32 @@ fn probe_lines(chart: &Chart, values: &Map) -> Vec<String> {
     out
 }
 
+/// The fields `templates/meta.yaml` prints from `.Chart`, read from the
+/// Go-field-named map the crate offers for `.Chart`.
+fn meta_lines(chart: &Chart) -> Vec<String> {
+    let meta = chart.metadata_value();
+    let Value::Map(m) = meta else {
+        panic!("metadata is a map")
+    };
+    [
+        ("home", "Home"),
+        ("sources", "Sources"),
+        ("description", "Description"),
+        ("keywords", "Keywords"),
+        ("icon", "Icon"),
+        ("apiversion", "APIVersion"),
+        ("condition", "Condition"),
+        ("tags", "Tags"),
+        ("deprecated", "Deprecated"),
+        ("annotations", "Annotations"),
+        ("kubeversion", "KubeVersion"),
+        ("type", "Type"),
+    ]
+    .iter()
+    .map(|(label, field)| format!("# {label} {}", go_v(&m[*field])))
+    .collect()
+}
+
 fn run(case: &Case) -> Result<Run, String> {
     let data = data_dir();
     let mut opts = ValuesOptions::default();
@@ -154,6 +180,31 @@ fn run(case: &Case) -> Result<Run, String> {
     let prepared = prepare(chart, &user, prep).map_err(|e| e.to_string())?;
     let mut sources = BTreeMap::new();
     for c in prepared.chart.walk() {
+        if c.templates.iter().any(|t| t.name == "templates/meta.yaml") {
+            sources.insert(
+                format!("{}/templates/meta.yaml", c.full_path()),
+                meta_lines(c),
+            );
+        }
+        // Any other template of the test charts is static text: it shows
+        // which files the loader kept (e.g. `.helmignore` rules).
+        for t in &c.templates {
+            let base = t.name.rsplit('/').next().unwrap_or("");
+            if base.starts_with('_')
+                || t.name == "templates/values.yaml"
+                || t.name == "templates/meta.yaml"
+            {
+                continue;
+            }
+            let text = String::from_utf8_lossy(&t.data);
+            sources.insert(
+                format!("{}/{}", c.full_path(), t.name),
+                text.lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            );
+        }
         if c.templates
             .iter()
             .any(|t| t.name == "templates/values.yaml")
