@@ -57,6 +57,7 @@
 //! ```
 
 mod error;
+pub mod goenc;
 mod gofmt;
 pub mod json_patch;
 pub mod managed;

@@ -71,3 +71,24 @@ fn json_patch_on_recorded_configmap() {
     assert_eq!(out["data"], json!({"a": "1", "b": "2"}));
     assert_eq!(out["metadata"]["labels"], json!({}));
 }
+
+#[test]
+fn empty_structs_appear_as_the_apiserver_serves_them() {
+    let rec = fixture("strategic_merge_patch_deployment_create.json");
+    let ty = Schema::builtin().type_for("apps/v1", "Deployment").unwrap();
+    let mut obj = rec["request"].clone();
+    charthouse_patch::goenc::add_empty_structs(&mut obj, ty);
+    assert_eq!(obj["status"], rec["response"]["status"]);
+    for (got, want) in obj["spec"]["template"]["spec"]["containers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(
+            rec["response"]["spec"]["template"]["spec"]["containers"]
+                .as_array()
+                .unwrap(),
+        )
+    {
+        assert_eq!(got["resources"], want["resources"]);
+    }
+}

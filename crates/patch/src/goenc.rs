@@ -1,0 +1,80 @@
+//! How Go's JSON encoder writes a built-in object that the apiserver
+//! decoded into its Go type: non-pointer struct fields are always written,
+//! as `{}` when empty (`"status": {}`, `"resources": {}`,
+//! `"loadBalancer": {}`), whatever the client sent.
+//!
+//! Which fields are such structs comes from the OpenAPI v3 documents
+//! (`default: {}` marks them; see `scripts/gen-schema.py`).
+
+use serde_json::{Map, Value};
+
+use crate::schema::{Node, TypeRef, Zero};
+
+/// Add, throughout `obj`, the non-pointer struct fields its type declares
+/// and `obj` lacks, as `{}` (filled the same way), so the object reads as
+/// the apiserver would serve it.
+///
+/// # Caveats
+/// Only struct fields are added: required scalars and the `null`s Go would
+/// write for nil slices and maps are not (validation refuses most such
+/// objects first), and defaulting is a separate step.
+pub fn add_empty_structs(obj: &mut Value, ty: TypeRef<'_>) {
+    match (obj, ty.node()) {
+        (Value::Object(m), Node::Struct { fields, .. }) => {
+            for (name, f) in fields {
+                if matches!(f.zero, Some(Zero::Struct)) && !m.contains_key(name) {
+                    m.insert(name.clone(), Value::Object(Map::new()));
+                }
+            }
+            for (k, v) in m.iter_mut() {
+                if let Some((child, _)) = ty.field(k) {
+                    add_empty_structs(v, child);
+                }
+            }
+        }
+        (Value::Object(m), Node::Map { .. }) => {
+            for (k, v) in m.iter_mut() {
+                if let Some((child, _)) = ty.field(k) {
+                    add_empty_structs(v, child);
+                }
+            }
+        }
+        (Value::Array(items), Node::List { .. }) => {
+            for item in items {
+                add_empty_structs(item, ty.items());
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Schema;
+    use serde_json::json;
+
+    #[test]
+    fn adds_status_and_nested_value_structs() {
+        let ty = Schema::builtin().type_for("apps/v1", "Deployment").unwrap();
+        let mut d = json!({"metadata": {"name": "d"}, "spec": {"template": {"spec": {
+            "containers": [{"name": "a"}]}}}});
+        add_empty_structs(&mut d, ty);
+        assert_eq!(d["status"], json!({}));
+        assert_eq!(d["spec"]["strategy"], json!({}));
+        assert_eq!(d["spec"]["template"]["metadata"], json!({}));
+        assert_eq!(
+            d["spec"]["template"]["spec"]["containers"][0]["resources"],
+            json!({})
+        );
+        assert!(d["spec"].get("selector").is_none());
+        let svc = Schema::builtin().type_for("v1", "Service").unwrap();
+        let mut s = json!({"metadata": {"name": "s"}, "spec": {}});
+        add_empty_structs(&mut s, svc);
+        assert_eq!(s["status"], json!({"loadBalancer": {}}));
+        let cm = Schema::builtin().type_for("v1", "ConfigMap").unwrap();
+        let mut c = json!({"metadata": {"name": "c"}});
+        add_empty_structs(&mut c, cm);
+        assert_eq!(c, json!({"metadata": {"name": "c"}}));
+    }
+}
