@@ -377,7 +377,7 @@ impl Parser<'_, '_> {
     fn json_value(&mut self) -> PResult<Value> {
         let rest: String = self.chars[self.pos..].iter().collect();
         let (value, used) = decode_json_prefix(&rest).map_err(Stop::Msg)?;
-        self.pos += rest[..used].chars().count();
+        self.pos += rest.get(..used).unwrap_or(&rest).chars().count();
         Ok(value)
     }
 }
@@ -394,9 +394,9 @@ fn decode_json_prefix(s: &str) -> std::result::Result<(Value, usize), String> {
     match charthouse_goyaml::json_unmarshal(s.as_bytes()) {
         Ok(v) => Ok((v, s.len())),
         Err(charthouse_goyaml::Error::DecodeJson { message, offset })
-            if message.ends_with("after top-level value") && offset <= s.len() =>
+            if message.ends_with("after top-level value") && s.is_char_boundary(offset) =>
         {
-            let head = &s[..offset];
+            let head = s.get(..offset).unwrap_or(s);
             charthouse_goyaml::json_unmarshal(head.as_bytes())
                 .map(|v| (v, offset))
                 .map_err(|e| e.to_string())
