@@ -30,6 +30,7 @@
 
 mod audit;
 mod auth;
+mod authz;
 mod defaults;
 mod discovery;
 mod error;
@@ -250,6 +251,26 @@ fn seed(state: &server::State, g: &mut store::StoreGuard<'_>) -> Result<(), stat
         objects::defaults_on_create(&ns_type, &mut obj, String::new);
         let obj = objects::canonical(obj, &ns_type);
         handlers::write::commit_create(state, g, store::Key::new("", "namespaces", "", ns), obj)?;
+    }
+    if let Some(cr) = state
+        .registry
+        .find("rbac.authorization.k8s.io", "v1", "clusterroles")
+    {
+        let obj = json!({"metadata": {"name": "cluster-admin", "uid": util::new_uid(), "creationTimestamp": util::now_rfc3339(),
+            "labels": {"kubernetes.io/bootstrapping": "rbac-defaults"}, "annotations": {"rbac.authorization.kubernetes.io/autoupdate": "true"}},
+            "rules": [{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}, {"nonResourceURLs": ["*"], "verbs": ["*"]}]});
+        let obj = objects::canonical(obj, &cr);
+        handlers::write::commit_create(
+            state,
+            g,
+            store::Key::new(
+                "rbac.authorization.k8s.io",
+                "clusterroles",
+                "",
+                "cluster-admin",
+            ),
+            obj,
+        )?;
     }
     if let Some(svc) = state.registry.find("", "v1", "services") {
         let obj = json!({"metadata": {"name": "kubernetes", "namespace": "default", "uid": util::new_uid(),

@@ -475,3 +475,76 @@ async fn finalizers_and_owner_references_drive_deletion() {
     );
     env.sandbox.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rbac_limits_non_admin_users() {
+    let mut config = charthouse_sandbox::SandboxConfig::default();
+    config.users.push(charthouse_sandbox::UserSpec {
+        name: "developer".into(),
+        token: "dev-token".into(),
+        groups: vec!["devs".into()],
+    });
+    let env = Env::with(config).await;
+    env.kubectl(&["create", "namespace", "ref"]);
+    env.kubectl(&[
+        "create",
+        "role",
+        "cm-reader",
+        "-n",
+        "ref",
+        "--verb=get,list",
+        "--resource=configmaps",
+    ]);
+    env.kubectl(&[
+        "create",
+        "rolebinding",
+        "devs-read",
+        "-n",
+        "ref",
+        "--role=cm-reader",
+        "--group=devs",
+    ]);
+
+    let kc = env
+        .sandbox
+        .kubeconfig_yaml()
+        .replace(env.sandbox.token(), "dev-token");
+    let dev_kc = env.dir.path().join("dev-kubeconfig");
+    std::fs::write(&dev_kc, kc).unwrap();
+    let as_dev = |args: &[&str]| {
+        let out = std::process::Command::new(crate::common::kubectl())
+            .args(args)
+            .env("KUBECONFIG", &dev_kc)
+            .env("HOME", env.dir.path())
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, out, err) =
+        tokio::task::block_in_place(|| as_dev(&["get", "configmaps", "-n", "ref", "-o", "name"]));
+    assert!(ok, "{err}");
+    assert!(out.contains("configmap/kube-root-ca.crt"), "{out}");
+    let (ok, _, err) = tokio::task::block_in_place(|| as_dev(&["get", "secrets", "-n", "ref"]));
+    assert!(!ok);
+    // The recorded 403 of a real API server for exactly this request.
+    let want: Value = serde_json::from_str(&recorded("forbidden_403.txt").response).unwrap();
+    assert!(err.contains(want["message"].as_str().unwrap()), "{err}");
+    let (ok, _, _) =
+        tokio::task::block_in_place(|| as_dev(&["create", "configmap", "x", "-n", "ref"]));
+    assert!(!ok, "the role does not grant create");
+    let (ok, out, _) = tokio::task::block_in_place(|| {
+        as_dev(&[
+            "auth",
+            "whoami",
+            "-o",
+            "jsonpath={.status.userInfo.username}",
+        ])
+    });
+    assert!(ok);
+    assert_eq!(out, "developer");
+    env.sandbox.shutdown().await;
+}

@@ -173,7 +173,22 @@ pub(crate) fn verb_of(req: &Request, t: &Target) -> &'static str {
 /// Runs a resource request.
 pub(crate) async fn dispatch(state: &Arc<State>, req: &Request, t: Target) -> Reply {
     let verb = verb_of(req, &t);
-    if !req.user.is_admin() && !crate::auth::basic_user_allows(&t.rt.group, &t.rt.resource, verb) {
+    let permitted = req.user.is_admin() || {
+        let g = state.store.lock();
+        crate::authz::allowed(
+            &g,
+            &req.user,
+            &crate::authz::Attributes {
+                verb,
+                group: &t.rt.group,
+                resource: &t.rt.resource,
+                subresource: t.subresource.as_deref(),
+                namespace: t.namespace.as_deref(),
+                name: t.name.as_deref(),
+            },
+        )
+    };
+    if !permitted {
         return Reply::error(
             ApiError::forbidden(
                 &req.user.name,
@@ -208,6 +223,7 @@ pub(crate) async fn dispatch(state: &Arc<State>, req: &Request, t: Target) -> Re
                 ("update", "status") => write::update(state, req, &t),
                 ("patch", "status") => patch::patch(state, req, &t),
                 ("get", "scale") => read::get_scale(state, req, &t),
+                ("get", "log") => read::get_log(state, req, &t),
                 ("update", "scale") => write::update_scale(state, req, &t),
                 ("patch", "scale") => patch::patch_scale(state, req, &t),
                 ("update", "finalize") => write::update(state, req, &t),

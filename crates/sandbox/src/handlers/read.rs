@@ -64,6 +64,16 @@ pub(crate) fn get(state: &State, req: &Request, t: &Target) -> Result<Reply, Api
     Ok(Reply::json(200, &body, req))
 }
 
+/// GET of `pods/<name>/log`: simulated containers print nothing, so the log is empty
+/// (but the pod must exist, as on a real server).
+pub(crate) fn get_log(state: &State, _req: &Request, t: &Target) -> Result<Reply, ApiError> {
+    let name = t.name.clone().unwrap_or_default();
+    if state.store.lock().get(&key_for(t, &name)).is_none() {
+        return Err(ApiError::not_found(&t.rt.resource, &t.rt.group, &name));
+    }
+    Ok(Reply::raw(200, "text/plain", Vec::new()))
+}
+
 /// GET of `scale`.
 pub(crate) fn get_scale(state: &State, req: &Request, t: &Target) -> Result<Reply, ApiError> {
     let name = t.name.clone().unwrap_or_default();
