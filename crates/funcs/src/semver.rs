@@ -498,6 +498,20 @@ impl Object for Version {
     fn method(&self, name: &str) -> Option<Signature> {
         let other = || GoType::Named(Arc::from(TYPE_PTR));
         let value = || GoType::Named(Arc::from(TYPE_VALUE));
+        // Go's method set of a `semver.Version` value lacks the pointer-receiver methods.
+        let pointer_only = matches!(
+            name,
+            "Original"
+                | "Compare"
+                | "LessThan"
+                | "LessThanEqual"
+                | "GreaterThan"
+                | "GreaterThanEqual"
+                | "Equal"
+        );
+        if pointer_only && !self.pointer {
+            return None;
+        }
         Some(match name {
             "Major" | "Minor" | "Patch" => Signature::new(vec![], GoType::Uint(UintType::Uint64)),
             "Prerelease" | "Metadata" | "Original" | "String" => {

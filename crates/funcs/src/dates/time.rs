@@ -1158,7 +1158,7 @@ pub(crate) fn parse_in_location(
         if zone_name.len() > 3 && zone_name.starts_with("GMT") {
             off = atoi(&zone_name.as_bytes()[3..]).unwrap_or(0) * 3600;
         }
-        t.secs -= off;
+        // Go records the offset without moving the instant.
         t.zone = Zone::Fixed(Arc::from(zone_name.as_str()), off as i32);
         return Ok(t);
     }

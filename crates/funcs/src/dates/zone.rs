@@ -40,6 +40,17 @@ static LOCAL: LazyLock<Option<Tz>> = LazyLock::new(|| {
     }
 });
 
+/// tzdata's `%z` abbreviation: `+hh`, or `+hhmm` when minutes are not zero.
+fn numeric_abbreviation(secs: i32) -> String {
+    let sign = if secs < 0 { '-' } else { '+' };
+    let m = secs.unsigned_abs() / 60;
+    if m % 60 == 0 {
+        format!("{sign}{:02}", m / 60)
+    } else {
+        format!("{sign}{:02}{:02}", m / 60, m % 60)
+    }
+}
+
 impl Zone {
     /// `time.Local`.
     pub(crate) fn local() -> Zone {
@@ -66,8 +77,13 @@ impl Zone {
         match DateTime::from_timestamp(secs, 0) {
             Some(utc) => {
                 let off = tz.offset_from_utc_datetime(&utc.naive_utc());
-                let abbr = off.abbreviation().unwrap_or_default().to_string();
-                (abbr, off.fix().local_minus_utc())
+                let secs = off.fix().local_minus_utc();
+                // tzdata's numeric abbreviations ("-03", "+0530") have no name in chrono-tz.
+                let abbr = match off.abbreviation() {
+                    Some(a) if !a.is_empty() => a.to_string(),
+                    _ => numeric_abbreviation(secs),
+                };
+                (abbr, secs)
             }
             None => ("UTC".to_string(), 0),
         }
