@@ -57,19 +57,20 @@ impl PathElement {
             path: key.to_string(),
             message,
         };
-        if key.len() < 2 {
+        let mut chars = key.chars();
+        let (Some(kind), Some(sep)) = (chars.next(), chars.next()) else {
             return Err(bad("key must be 2 characters long:".into()));
-        }
-        let (kind, rest) = key.split_at(1);
-        let Some(rest) = rest.strip_prefix(':') else {
-            return Err(bad(format!("missing colon: {key}")));
         };
+        if sep != ':' {
+            return Err(bad(format!("missing colon: {key}")));
+        }
+        let rest = chars.as_str();
         match kind {
-            "f" => Ok(PathElement::Field(rest.to_string())),
-            "v" => serde_json::from_str(rest)
+            'f' => Ok(PathElement::Field(rest.to_string())),
+            'v' => serde_json::from_str(rest)
                 .map(PathElement::Value)
                 .map_err(|e| bad(e.to_string())),
-            "k" => {
+            'k' => {
                 let v: Value = serde_json::from_str(rest).map_err(|e| bad(e.to_string()))?;
                 let Value::Object(m) = v else {
                     return Err(bad("key element must be a JSON object".into()));
@@ -78,7 +79,7 @@ impl PathElement {
                 fields.sort_by(|a, b| a.0.cmp(&b.0));
                 Ok(PathElement::Key(fields))
             }
-            "i" => rest
+            'i' => rest
                 .parse::<usize>()
                 .map(PathElement::Index)
                 .map_err(|e| bad(e.to_string())),
@@ -501,5 +502,7 @@ mod tests {
         assert!(FieldSet::from_fields_v1(&json!({"x:y": {}})).is_err());
         assert!(FieldSet::from_fields_v1(&json!({"f:y": 1})).is_err());
         assert!(FieldSet::from_fields_v1(&json!([])).is_err());
+        assert!(FieldSet::from_fields_v1(&json!({"é:x": {}})).is_err());
+        assert!(FieldSet::from_fields_v1(&json!({"f": {}})).is_err());
     }
 }

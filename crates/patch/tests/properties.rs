@@ -109,6 +109,59 @@ fn json_value() -> impl Strategy<Value = Value> {
     })
 }
 
+/// JSON whose keys are the ones the patch code gives meaning to.
+fn tricky_value() -> impl Strategy<Value = Value> {
+    let key = prop_oneof![
+        Just("$patch"),
+        Just("$retainKeys"),
+        Just("$setElementOrder/containers"),
+        Just("$deleteFromPrimitiveList/finalizers"),
+        Just("$setElementOrder/finalizers"),
+        Just("containers"),
+        Just("name"),
+        Just("metadata"),
+        Just("spec"),
+        Just("template"),
+        Just("finalizers"),
+        Just("ports"),
+        Just("containerPort"),
+        Just("protocol"),
+        Just("strategy"),
+        Just("type"),
+        Just("data"),
+        Just("apiVersion"),
+        Just("kind"),
+        Just("f:a"),
+        Just("k:{\"name\":\"a\"}"),
+        Just("v:1"),
+        Just("i:0"),
+        Just("."),
+        Just("é:x"),
+    ];
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        (0..3i64).prop_map(|n| json!(n)),
+        prop_oneof![
+            Just("a"),
+            Just("delete"),
+            Just("replace"),
+            Just("merge"),
+            Just("TCP"),
+            Just("apps/v1")
+        ]
+        .prop_map(|s| Value::String(s.into())),
+    ];
+    leaf.prop_recursive(5, 48, 5, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::btree_map(key.clone(), inner, 0..5).prop_map(|m| Value::Object(
+                m.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+            )),
+        ]
+    })
+}
+
 /// Objects without nulls (a merge patch cannot set a value to null).
 fn object_without_nulls() -> impl Strategy<Value = Value> {
     json_value()
@@ -168,6 +221,29 @@ proptest! {
             .map(|(op, path, from, value)| json!({"op": op, "path": path, "from": from, "value": value}))
             .collect();
         let _ = charthouse_patch::json_patch::apply(&doc, &Value::Array(patch));
+    }
+
+    #[test]
+    fn nothing_panics_on_arbitrary_input(a in tricky_value(), b in tricky_value(), c in tricky_value()) {
+        let ty = Schema::builtin().type_for("apps/v1", "Deployment").unwrap();
+        let _ = strategic::apply(&a, &b, ty);
+        let _ = strategic::three_way(Some(&a), &b, &c, ty, false);
+        let _ = strategic::two_way(&a, &b, ty);
+        let _ = merge_patch::apply(&a, &b);
+        let _ = merge_patch::three_way(Some(&a), &b, &c);
+        let _ = FieldSet::from_fields_v1(&a);
+        let opts = charthouse_patch::ssa::ApplyOptions {
+            manager: "kubectl".into(), force: false, time: "2026-01-01T00:00:00Z".into(),
+            subresource: None, api_version: "apps/v1".into(),
+        };
+        let _ = charthouse_patch::ssa::apply(Some(&a), &b, &opts, ty);
+        let _ = charthouse_patch::ssa::apply(None, &b, &opts, Schema::builtin().deduced());
+        let u = charthouse_patch::ssa::UpdateOptions {
+            manager: "m".into(), time: "2026-01-01T00:00:00Z".into(),
+            subresource: None, api_version: "apps/v1".into(),
+        };
+        let _ = charthouse_patch::ssa::track_update(Some(&a), &b, &u, ty);
+        let _ = charthouse_patch::validate::unknown_fields(&a, ty);
     }
 
     #[test]
