@@ -38,6 +38,9 @@ pub struct Chart {
     pub dependencies: Vec<Chart>,
     /// Names from the root chart down to this chart's parent (empty for the root).
     pub parents: Vec<String>,
+    /// Lines helm logs while loading this chart (e.g. `requirements.yaml`
+    /// in an apiVersion v2 chart), as it prints them.
+    pub warnings: Vec<String>,
 }
 
 impl Chart {
@@ -110,6 +113,12 @@ impl Chart {
             dep.parents = chain.clone();
             dep.fix_parents();
         }
+    }
+
+    /// A file exactly as loaded (helm's `Raw`), e.g. `values.yaml` for
+    /// `helm show values`.
+    pub fn raw_file(&self, name: &str) -> Option<&File> {
+        self.raw.iter().find(|f| f.name == name)
     }
 
     /// Visits this chart and all subcharts, parents before children.

@@ -14,6 +14,9 @@ use crate::gofmt::format_float_g;
 #[derive(Debug, Default)]
 pub(crate) struct Decoder {
     pub(crate) error: Option<String>,
+    /// The document's text, to tell a YAML int from an integral float
+    /// for top-level keys (see [`yaml_number_as_string`]).
+    pub(crate) raw: Option<String>,
 }
 
 /// encoding/json's name for a JSON value's kind.
@@ -46,7 +49,19 @@ impl Decoder {
             Value::Bool(b) => Some(b.to_string()),
             Value::Int(i) => Some(i.to_string()),
             Value::Uint(u) => Some(u.to_string()),
-            Value::Float(f) => Some(yaml_number_as_string(*f)),
+            Value::Float(f) => {
+                let float_literal = !path.contains('.')
+                    && self
+                        .raw
+                        .as_deref()
+                        .and_then(|raw| top_level_literal(raw, path))
+                        .is_some_and(|lit| lit.contains(['.', 'e', 'E']) && !lit.starts_with("0x"));
+                if float_literal {
+                    Some(format_float_g(*f, true))
+                } else {
+                    Some(yaml_number_as_string(*f))
+                }
+            }
             other => {
                 self.type_error(other, path, "string");
                 None
@@ -160,15 +175,27 @@ impl Decoder {
 /// floats are both float64. An integral value is printed as the YAML int it
 /// almost always was (`version: 20231231` stays `20231231`); other values as
 /// yaml.v2's float64 narrowed to float32, as sigs.k8s.io/yaml does
-/// (`appVersion: 1.10` becomes `1.1`). Caveat: an integral float written
-/// with a fraction and at least 1e6 (`12345678.0`) prints `12345678` here but
-/// `1.2345678e+07` in helm.
+/// (`appVersion: 1.10` becomes `1.1`). For top-level keys the decoder looks
+/// at the literal to spot floats like `7.2445e+06`; elsewhere an integral
+/// float of at least 1e6 written with a fraction (`12345678.0`) prints
+/// `12345678` here but `1.2345678e+07` in helm.
 fn yaml_number_as_string(f: f64) -> String {
     if f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15 {
         format!("{}", f as i64)
     } else {
         format_float_g(f, true)
     }
+}
+
+/// The plain scalar text of a top-level `key: value` line, if the document
+/// has one (quotes, flow collections and block scalars are not numbers).
+fn top_level_literal<'a>(raw: &'a str, key: &str) -> Option<&'a str> {
+    raw.lines().find_map(|line| {
+        let rest = line.strip_prefix(key)?;
+        let rest = rest.trim_start_matches([' ', '\t']).strip_prefix(':')?;
+        let value = rest.split(" #").next().unwrap_or(rest).trim();
+        (!value.is_empty()).then_some(value)
+    })
 }
 
 /// Finds a struct field for a JSON key: exact match first, then ASCII

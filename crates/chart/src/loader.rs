@@ -327,7 +327,7 @@ fn read_metadata(meta: &mut Metadata, data: &[u8]) -> Result<(), (String, Option
     match charthouse_goyaml::unmarshal(data) {
         Err(e) => Err((e.to_string(), e.line())),
         Ok(Value::Null) => Ok(()),
-        Ok(Value::Map(m)) => match meta.merge_from(&m) {
+        Ok(Value::Map(m)) => match meta.merge_from(&m, data) {
             Some(e) => Err((
                 format!("error unmarshaling JSON: while decoding JSON: {e}"),
                 None,
@@ -364,6 +364,7 @@ pub fn load_files(files: Vec<File>) -> Result<Chart> {
         schema: None,
         dependencies: Vec::new(),
         parents: Vec::new(),
+        warnings: Vec::new(),
     };
     let label = |m: &Option<Metadata>| m.as_ref().map(|m| m.name.clone()).unwrap_or_default();
 
@@ -399,6 +400,11 @@ pub fn load_files(files: Vec<File>) -> Result<Chart> {
             "values.schema.json" => chart.schema = Some(f.data),
             "requirements.yaml" => {
                 let meta = metadata.get_or_insert_with(Metadata::default);
+                if meta.api_version != "v1" {
+                    chart.warnings.push(crate::slog::printf(
+                        "Warning: Dependencies are handled in Chart.yaml since apiVersion \"v2\". We recommend migrating dependencies to Chart.yaml.".to_owned(),
+                    ));
+                }
                 if let Err((message, _)) = read_metadata(meta, &f.data) {
                     return Err(Error::ReadRequirements {
                         chart: meta.name.clone(),
@@ -412,6 +418,11 @@ pub fn load_files(files: Vec<File>) -> Result<Chart> {
             "requirements.lock" => {
                 chart.lock = Some(read_lock(&f)?);
                 let meta = metadata.get_or_insert_with(Metadata::default);
+                if meta.api_version != "v1" {
+                    chart.warnings.push(crate::slog::printf(
+                        "Warning: Dependency locking is handled in Chart.lock since apiVersion \"v2\". We recommend migrating to Chart.lock.".to_owned(),
+                    ));
+                }
                 if meta.api_version == "v1" {
                     chart.files.push(f);
                 }

@@ -193,8 +193,11 @@ impl Metadata {
     /// Fills fields from a decoded `Chart.yaml` or `requirements.yaml`
     /// document, as `yaml.Unmarshal(data, c.Metadata)` does (fields absent
     /// from `doc` keep their value). Returns encoding/json's first type error.
-    pub(crate) fn merge_from(&mut self, doc: &Map) -> Option<String> {
-        let mut d = Decoder::default();
+    pub(crate) fn merge_from(&mut self, doc: &Map, raw: &[u8]) -> Option<String> {
+        let mut d = Decoder {
+            raw: Some(String::from_utf8_lossy(raw).into_owned()),
+            ..Decoder::default()
+        };
         for (k, v) in doc {
             let Some(field) = field_for(k, METADATA_FIELDS) else {
                 continue;
@@ -537,7 +540,7 @@ mod tests {
     fn meta(yaml: &str) -> (Metadata, Option<String>) {
         let doc = charthouse_goyaml::unmarshal_map(yaml.as_bytes()).unwrap();
         let mut m = Metadata::default();
-        let e = m.merge_from(&doc);
+        let e = m.merge_from(&doc, yaml.as_bytes());
         (m, e)
     }
 

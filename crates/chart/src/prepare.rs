@@ -19,7 +19,8 @@ pub struct Prepared {
     /// The final values (`.Values` of the top chart; a subchart's are the
     /// map under its name, see [`Prepared::values_for`]).
     pub values: Map,
-    /// The warning lines helm prints to stderr on the way, in order.
+    /// The warning lines helm prints to stderr during these steps, in
+    /// order (load-time warnings are on each chart's [`Chart::warnings`]).
     pub warnings: Vec<String>,
 }
 

@@ -177,7 +177,13 @@ fn run(case: &Case) -> Result<Run, String> {
     };
     let user = opts.merge_with(&mut reader).map_err(|e| e.to_string())?;
     let chart = charthouse_chart::load(data.join(&case.chart)).map_err(|e| e.to_string())?;
+    let mut warnings: Vec<String> = chart
+        .walk()
+        .iter()
+        .flat_map(|c| c.warnings.clone())
+        .collect();
     let prepared = prepare(chart, &user, prep).map_err(|e| e.to_string())?;
+    warnings.extend(prepared.warnings.iter().cloned());
     let mut sources = BTreeMap::new();
     for c in prepared.chart.walk() {
         if c.templates.iter().any(|t| t.name == "templates/meta.yaml") {
@@ -216,10 +222,7 @@ fn run(case: &Case) -> Result<Run, String> {
             );
         }
     }
-    Ok(Run {
-        sources,
-        warnings: prepared.warnings,
-    })
+    Ok(Run { sources, warnings })
 }
 
 fn helm_sources(out: &str) -> BTreeMap<String, Vec<String>> {
