@@ -28,16 +28,9 @@ fn new_map(e: BTreeMap<String, Value>) -> Value {
     Value::map(e)
 }
 
-/// Keeps the argument's Go type (e.g. `map[string]interface {}`) for `set`/`unset`.
-fn same_type(orig: &Value, e: BTreeMap<String, Value>) -> Value {
-    match orig {
-        Value::Map(m) => Value::Map(Arc::new(Map {
-            elem: m.elem.clone(),
-            name: m.name.clone(),
-            entries: e,
-        })),
-        _ => new_map(e),
-    }
+/// `set`/`unset` return their argument as Go's static `map[string]interface {}`.
+fn same_type(_orig: &Value, e: BTreeMap<String, Value>) -> Value {
+    new_map(e)
 }
 
 /// mergo's `isEmptyValue` with dereferencing, on an interface element.
@@ -99,8 +92,11 @@ fn merge_all(a: &[Value], overwrite: bool) -> Value {
 
 /// `copystructure.Copy`: values here are immutable, so a copy is the value itself with
 /// named map and list types kept.
-fn deep_copy(v: &Value) -> Value {
-    v.clone()
+fn deep_copy(v: &Value) -> Result<Value, FuncError> {
+    if v.is_nil() {
+        return Err(FuncError::new("reflect: call of reflect.Value.Type on zero Value"));
+    }
+    Ok(v.clone())
 }
 
 fn type_assert_map(v: &Value) -> Result<&Map, FuncError> {
@@ -265,7 +261,7 @@ pub(crate) fn register(out: &mut Vec<Func>) {
             name,
             vec![GoType::Interface],
             GoType::Interface,
-            |a| Ok(deep_copy(&arg(a, 0))),
+            |a| deep_copy(&arg(a, 0)),
         ));
     }
     out.push(func_variadic(

@@ -146,6 +146,17 @@ fn to_value(v: &charthouse_goyaml::Value) -> Value {
     }
 }
 
+/// helm's values coalescing drops keys whose value is null, in nested maps too (but
+/// not inside lists).
+fn drop_nulls(v: &charthouse_goyaml::Value) -> Option<charthouse_goyaml::Value> {
+    use charthouse_goyaml::Value as Y;
+    match v {
+        Y::Null => None,
+        Y::Map(m) => Some(Y::Map(m.iter().filter_map(|(k, v)| drop_nulls(v).map(|v| (k.clone(), v))).collect())),
+        other => Some(other.clone()),
+    }
+}
+
 fn named_map(entries: BTreeMap<String, Value>) -> Value {
     Value::Map(std::sync::Arc::new(charthouse_gotmpl::Map::named(
         "common.Values",
@@ -166,7 +177,7 @@ pub fn top_level(values_yaml: &str) -> Result<Value, String> {
         charthouse_goyaml::load_values(text.as_bytes()).map_err(|e| format!("values: {e}"))?;
     let values: BTreeMap<String, Value> = values
         .iter()
-        .map(|(k, v)| (k.clone(), to_value(v)))
+        .filter_map(|(k, v)| drop_nulls(v).map(|v| (k.clone(), to_value(&v))))
         .collect();
     let release = Value::map_from([
         ("IsInstall", Value::Bool(true)),
