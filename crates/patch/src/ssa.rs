@@ -770,54 +770,69 @@ pub fn track_update(
             },
         );
     }
-    cap_managers(&mut managed, opts);
+    cap_managers(&mut managed);
     Ok(with_managed_fields(new_clean, &managed))
 }
 
-/// capmanagers.go: keep at most ten Update entries, folding the oldest into
-/// `ancient-changes`.
-fn cap_managers(managed: &mut Managed, opts: &UpdateOptions) {
-    let mut updates: Vec<(Key, Option<String>)> = managed
+/// capmanagers.go: when there are more than ten Update entries, fold the
+/// oldest ones, per API version, into one `ancient-changes` entry.
+fn cap_managers(managed: &mut Managed) {
+    let mut updaters: Vec<(String, String, Key)> = managed
         .entries
         .iter()
-        .filter(|(_, e)| e.operation == "Update" && e.subresource == opts.subresource)
-        .map(|(k, e)| (k.clone(), e.time.clone()))
+        .filter(|(_, e)| e.operation == "Update")
+        .map(|(k, e)| {
+            let id = identifier(
+                &e.manager,
+                &e.operation,
+                &e.api_version,
+                e.subresource.as_deref(),
+            );
+            (e.time.clone().unwrap_or_default(), id, k.clone())
+        })
         .collect();
-    if updates.len() <= MAX_UPDATE_MANAGERS {
+    if updaters.len() <= MAX_UPDATE_MANAGERS {
         return;
     }
-    updates.sort_by(|a, b| a.1.cmp(&b.1));
-    let excess = updates.len() - MAX_UPDATE_MANAGERS + 1;
-    let mut folded = FieldSet::new();
-    let mut time = None;
-    for (key, t) in updates.into_iter().take(excess) {
-        if let Some(e) = managed.entries.remove(&key) {
-            folded = folded.union(&e.set);
+    updaters.sort();
+    let mut length = updaters.len();
+    let mut first_by_version: BTreeMap<String, Key> = BTreeMap::new();
+    for (_, _, key) in updaters {
+        if length <= MAX_UPDATE_MANAGERS {
+            break;
         }
-        time = t.or(time);
+        let Some(e) = managed.entries.get(&key).cloned() else {
+            continue;
+        };
+        let bucket: Key = (
+            "ancient-changes".into(),
+            "Update".into(),
+            e.api_version.clone(),
+            None,
+        );
+        let Some(first) = first_by_version.get(&e.api_version).cloned() else {
+            first_by_version.insert(e.api_version.clone(), key);
+            continue;
+        };
+        if !managed.entries.contains_key(&bucket)
+            && let Some(f) = managed.entries.remove(&first)
+        {
+            managed.entries.insert(
+                bucket.clone(),
+                Entry {
+                    manager: "ancient-changes".into(),
+                    subresource: None,
+                    ..f
+                },
+            );
+        }
+        managed.entries.remove(&key);
+        if let Some(b) = managed.entries.get_mut(&bucket) {
+            b.set = e.set.union(&b.set);
+            b.time = e.time.clone();
+        }
+        length -= 1;
     }
-    let key: Key = (
-        "ancient-changes".into(),
-        "Update".into(),
-        opts.api_version.clone(),
-        opts.subresource.clone(),
-    );
-    let previous = managed
-        .entries
-        .get(&key)
-        .map(|e| e.set.clone())
-        .unwrap_or_default();
-    managed.entries.insert(
-        key,
-        Entry {
-            manager: "ancient-changes".into(),
-            operation: "Update".into(),
-            api_version: opts.api_version.clone(),
-            time,
-            subresource: opts.subresource.clone(),
-            set: folded.union(&previous),
-        },
-    );
 }
 
 #[cfg(test)]
@@ -916,6 +931,33 @@ mod tests {
             err.to_string(),
             "Apply failed with 1 conflict: conflict with \"kubectl-edit\" using v1: .data.a"
         );
+    }
+
+    #[test]
+    fn eleventh_update_manager_folds_the_oldest_into_ancient_changes() {
+        let mut obj =
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {}});
+        for i in 0..11 {
+            let mut next = obj.clone();
+            next["data"][format!("k{i}")] = json!("v");
+            let u = UpdateOptions {
+                manager: format!("m{i:02}"),
+                time: format!("2026-11-21T18:00:{i:02}Z"),
+                subresource: None,
+                api_version: "v1".into(),
+            };
+            obj = track_update(Some(&obj), &next, &u, cm()).unwrap();
+        }
+        let entries = obj["metadata"]["managedFields"].as_array().unwrap();
+        assert_eq!(entries.len(), 10);
+        let first = &entries[0];
+        assert_eq!(first["manager"], "ancient-changes");
+        assert_eq!(first["time"], "2026-11-21T18:00:01Z");
+        assert_eq!(
+            first["fieldsV1"],
+            json!({"f:data": {"f:k0": {}, "f:k1": {}}})
+        );
+        assert_eq!(entries[9]["manager"], "m10");
     }
 
     #[test]
