@@ -7,6 +7,48 @@
 //! CustomResourceDefinitions, bearer-token authentication and `Status` errors matching a
 //! v1.36 API server's. It knows nothing of charts or releases.
 //!
+//! # Guarantees
+//! - Every acknowledged write has a unique, increasing `resourceVersion`; watches replay
+//!   changes in that order without gaps, or end with 410 `Expired` when the bounded history
+//!   no longer reaches back far enough.
+//! - Error bodies are `Status` objects with the API server's codes, reasons, messages and
+//!   details (tests compare them byte for byte with recorded v1.36.2 answers).
+//! - With `data_dir`, a write is fsynced before it is acknowledged.
+//!
+//! # Differences from a real kube-apiserver
+//! Nothing should rely on these behaving like a cluster:
+//! - **Encoding**: answers are always JSON (also to clients preferring protobuf or CBOR);
+//!   protobuf request bodies are decoded, with zero numbers and `false` kept explicitly;
+//!   YAML bodies are accepted only in their JSON form.
+//! - **Versions**: one stored copy per group/resource; other served versions only get
+//!   their `apiVersion` rewritten (no conversion, no conversion webhooks).
+//! - **Defaulting and validation**: defaults only for workloads, pod templates, Pods,
+//!   Services, Namespaces and CRD status; validation only of names, `resourceVersion`
+//!   preconditions, and unknown/duplicate fields with `fieldValidation=Strict` (`Warn` is
+//!   treated as `Ignore`, no `Warning` headers); no required-field or immutability checks.
+//! - **Admission**: none. Webhook configurations, quotas, limit ranges and pod security
+//!   are stored but never enforced; no service account token injection.
+//! - **Controllers**: none, unless `simulate_workloads`, which only writes status (no
+//!   ReplicaSets or Pods for Deployments, no Endpoints/EndpointSlices, no CronJob runs, no
+//!   Events). Garbage collection, namespace and CRD cleanup run synchronously inside the
+//!   deleting request; Pods are deleted without a grace period.
+//! - **Lists**: `continue` pages show current state rather than a snapshot at the first
+//!   page's version; `resourceVersion`/`resourceVersionMatch` on lists are ignored.
+//! - **Watches**: history of `watch_history` events (default 10,000); bookmarks every 10 s;
+//!   default timeout 30 min; no progress notifications.
+//! - **Tables**: server-side columns for the common built-in types and for CRD
+//!   `additionalPrinterColumns` with simple dotted JSON paths; other types get NAME and AGE.
+//! - **Auth**: static bearer tokens only (no client certificates, OIDC or service account
+//!   tokens). RBAC is evaluated from stored roles and bindings, without aggregated
+//!   ClusterRoles; only the `cluster-admin` bootstrap role exists; non-resource URLs
+//!   (discovery, OpenAPI, health) are open to every authenticated user.
+//! - **Subresources**: `status`, `scale`, namespace `finalize` and an always-empty
+//!   `pods/log`; no exec, attach, port-forward, proxy, eviction, binding or token requests.
+//! - **OpenAPI**: the recorded v1.36 documents without descriptions (`kubectl explain`
+//!   shows no help text); CRD documents carry only schemas and patch/validation hints.
+//! - **Other**: no API aggregation (APIServices), metrics, priority and fairness or rate
+//!   limits; immediate deletions answer with a `Status` for every type.
+//!
 //! Principal types: [`SandboxConfig`] (what to start), [`Sandbox::start`], and the
 //! [`SandboxHandle`] it returns (URL, kubeconfig, a kube-rs [`kube::Client`], shutdown).
 //!

@@ -108,6 +108,10 @@ pub(crate) fn to_go_json(value: &Value, pretty: bool) -> Vec<u8> {
         serde_json::to_string(value)
     }
     .unwrap_or_default();
+    // Fast path: most documents contain none of the characters Go escapes.
+    if !text.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
+        return text.into_bytes();
+    }
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         match c {
