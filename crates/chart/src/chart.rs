@@ -94,9 +94,15 @@ impl Chart {
         out
     }
 
-    /// The map templates see as `.Chart` (Go field names; see [`Metadata::to_value`]).
+    /// The map templates see as `.Chart`: [`Metadata::to_value`] plus
+    /// `IsRoot`, as helm v4.3.1's engine builds it (`toJson .Chart` prints
+    /// these keys sorted).
     pub fn metadata_value(&self) -> Value {
-        self.metadata.to_value()
+        let mut v = self.metadata.to_value();
+        if let Value::Map(m) = &mut v {
+            m.insert("IsRoot".into(), Value::Bool(self.is_root()));
+        }
+        v
     }
 
     /// The dependencies declared in metadata (null entries skipped).

@@ -365,9 +365,9 @@ impl Metadata {
         self.dependencies.iter().flatten()
     }
 
-    /// The map templates see as `.Chart`: helm's `MetadataAsMap`, keyed by
-    /// Go field names (`Name`, `AppVersion`, `APIVersion`, ...). Lists are
-    /// never nil; `Annotations` is an empty map when absent.
+    /// helm's `MetadataAsMap`, keyed by Go field names (`Name`,
+    /// `AppVersion`, `APIVersion`, ...). Lists are never nil;
+    /// `Annotations` is null when absent (Go's nil map).
     pub fn to_value(&self) -> Value {
         let mut m = Map::new();
         let s = |v: &str| Value::String(v.to_owned());
@@ -404,13 +404,11 @@ impl Metadata {
         m.insert("Deprecated".into(), Value::Bool(self.deprecated));
         m.insert(
             "Annotations".into(),
-            Value::Map(
-                self.annotations
-                    .iter()
-                    .flatten()
-                    .map(|(k, v)| (k.clone(), s(v)))
-                    .collect(),
-            ),
+            match &self.annotations {
+                // Go's nil map: `toJson` prints null, `%v` prints `map[]`.
+                None => Value::Null,
+                Some(list) => Value::Map(list.iter().map(|(k, v)| (k.clone(), s(v))).collect()),
+            },
         );
         m.insert("KubeVersion".into(), s(&self.kube_version));
         m.insert(

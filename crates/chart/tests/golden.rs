@@ -186,6 +186,18 @@ fn run(case: &Case) -> Result<Run, String> {
     warnings.extend(prepared.warnings.iter().cloned());
     let mut sources = BTreeMap::new();
     for c in prepared.chart.walk() {
+        if c.templates
+            .iter()
+            .any(|t| t.name == "templates/chartjson.yaml")
+        {
+            sources.insert(
+                format!("{}/templates/chartjson.yaml", c.full_path()),
+                vec![format!(
+                    "# {}",
+                    charthouse_goyaml::helm::to_json(&c.metadata_value())
+                )],
+            );
+        }
         if c.templates.iter().any(|t| t.name == "templates/meta.yaml") {
             sources.insert(
                 format!("{}/templates/meta.yaml", c.full_path()),
@@ -199,6 +211,7 @@ fn run(case: &Case) -> Result<Run, String> {
             if base.starts_with('_')
                 || t.name == "templates/values.yaml"
                 || t.name == "templates/meta.yaml"
+                || t.name == "templates/chartjson.yaml"
             {
                 continue;
             }
