@@ -123,7 +123,7 @@ fn decimal_op(first: &Value, rest: &[Value], op: Op) -> Result<Value, FuncError>
         let f = to_float64(x);
         let d = Decimal::from_float(f)?;
         if matches!(op, Op::Div) && d.m == 0 {
-            return Err(FuncError::new("decimal division by zero"));
+            return Err(FuncError::new("decimal division by 0"));
         }
         if let Some(v) = approx.as_mut() {
             *v = apply_f64(*v, f, op);
