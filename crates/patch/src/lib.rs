@@ -11,7 +11,8 @@
 //! - [`ssa`]: server-side apply (`application/apply-patch+yaml`) and the
 //!   `metadata.managedFields` bookkeeping of every write, using [`managed`]
 //!   field sets,
-//! - [`validate`]: strict field validation (`fieldValidation=Strict|Warn`).
+//! - [`validate`]: strict field validation (`fieldValidation=Strict|Warn`),
+//! - [`goenc`]: the empty structs Go's encoder writes into served objects.
 //!
 //! Merging is driven by a [`Schema`]: the built-in types of Kubernetes v1.36
 //! (generated from its OpenAPI document) plus custom resources added from

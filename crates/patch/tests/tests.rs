@@ -4,6 +4,7 @@
 // Helpers outside #[test] functions unwrap too: a panic is a failed assertion.
 #![allow(clippy::unwrap_used)]
 
+mod documented;
 mod patches;
 mod properties;
 mod ssa;
