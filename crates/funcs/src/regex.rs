@@ -33,6 +33,17 @@ fn translate(p: &str) -> String {
                 ('d', true) => out.push_str("0-9"),
                 ('w', true) => out.push_str("0-9A-Za-z_"),
                 ('s', true) => out.push_str("\\t\\n\\f\\r "),
+                ('p' | 'P', _) if chars.get(i) == Some(&'{') => {
+                    out.push('\\');
+                    out.push(n);
+                    while i < chars.len() {
+                        out.push(chars[i]);
+                        i += 1;
+                        if chars[i - 1] == '}' {
+                            break;
+                        }
+                    }
+                }
                 ('b', false) => out.push_str("(?-u:\\b)"),
                 ('B', false) => out.push_str("(?-u:\\B)"),
                 ('Q', _) => {
@@ -125,20 +136,67 @@ fn valid_repeat(s: &str) -> bool {
         && b.is_none_or(|b| b.bytes().all(|c| c.is_ascii_digit()))
 }
 
-/// Go's `regexp.Compile` error text for the mistakes charts make, from our own scan of
-/// the pattern (the `regex` crate words its errors differently).
-fn go_syntax_error(p: &str, fallback: &str) -> String {
+/// Go's `regexp.Compile` error for the mistakes charts make, from our own scan of the
+/// pattern: Go rejects some patterns the `regex` crate accepts (`a**`, `{2,1}`,
+/// counts over 1000), and the crate words its errors differently.
+fn go_syntax_error(p: &str) -> Option<String> {
     let b: Vec<char> = p.chars().collect();
+    let text = |from: usize, to: usize| -> String { b[from..to.min(b.len())].iter().collect() };
     let mut depth = 0i32;
     let mut i = 0;
     let mut prev_atom = false;
+    // Where the repetition operator just seen began, to report nested ones.
+    let mut last_rep: Option<usize> = None;
     while i < b.len() {
-        match b[i] {
+        let c = b[i];
+        let is_rep = matches!(c, '*' | '+' | '?') || (c == '{' && valid_repeat(&text(i, b.len())));
+        if is_rep {
+            if !prev_atom && last_rep.is_none() {
+                let end = if c == '{' { b[i..].iter().position(|&x| x == '}').map_or(i + 1, |e| i + e + 1) } else { i + 1 };
+                return Some(format!("missing argument to repetition operator: `{}`", text(i, end)));
+            }
+            let end = if c == '{' {
+                let e = b[i..].iter().position(|&x| x == '}').map_or(b.len(), |e| i + e + 1);
+                let body = text(i + 1, e - 1);
+                let (lo, hi) = match body.split_once(',') {
+                    Some((lo, "")) => (lo.parse::<u64>().unwrap_or(u64::MAX), None),
+                    Some((lo, hi)) => (lo.parse::<u64>().unwrap_or(u64::MAX), Some(hi.parse::<u64>().unwrap_or(u64::MAX))),
+                    None => (body.parse::<u64>().unwrap_or(u64::MAX), Some(body.parse::<u64>().unwrap_or(u64::MAX))),
+                };
+                if lo > 1000 || hi.is_some_and(|h| h > 1000 || h < lo) {
+                    return Some(format!("invalid repeat count: `{}`", text(i, e)));
+                }
+                e
+            } else {
+                i + 1
+            };
+            // A '?' right after an operator makes it lazy.
+            let end = if b.get(end) == Some(&'?') { end + 1 } else { end };
+            if let Some(start) = last_rep {
+                return Some(format!("invalid nested repetition operator: `{}`", text(start, end)));
+            }
+            last_rep = Some(i);
+            prev_atom = false;
+            i = end;
+            continue;
+        }
+        last_rep = None;
+        match c {
             '\\' => {
                 if i + 1 >= b.len() {
-                    return "trailing backslash at end of expression: ``".to_string();
+                    return Some("trailing backslash at end of expression: ``".to_string());
                 }
-                i += 2;
+                if matches!(b[i + 1], 'p' | 'P') && b.get(i + 2) == Some(&'{') {
+                    i = b[i..].iter().position(|&x| x == '}').map_or(b.len(), |e| i + e + 1);
+                } else if b[i + 1] == 'Q' {
+                    i += 2;
+                    while i < b.len() && !(b[i] == '\\' && b.get(i + 1) == Some(&'E')) {
+                        i += 1;
+                    }
+                    i += 2;
+                } else {
+                    i += 2;
+                }
                 prev_atom = true;
                 continue;
             }
@@ -155,17 +213,14 @@ fn go_syntax_error(p: &str, fallback: &str) -> String {
                     if b[i] == '\\' {
                         i += 1;
                     } else if b[i] == '[' && b.get(i + 1) == Some(&':') {
-                        if let Some(e) = (i + 2..b.len().saturating_sub(1))
-                            .find(|&j| b[j] == ':' && b[j + 1] == ']')
-                        {
+                        if let Some(e) = (i + 2..b.len().saturating_sub(1)).find(|&j| b[j] == ':' && b[j + 1] == ']') {
                             i = e + 1;
                         }
                     }
                     i += 1;
                 }
                 if i >= b.len() {
-                    let tail: String = b[start..].iter().collect();
-                    return format!("missing closing ]: `{tail}`");
+                    return Some(format!("missing closing ]: `{}`", text(start, b.len())));
                 }
                 prev_atom = true;
             }
@@ -173,64 +228,58 @@ fn go_syntax_error(p: &str, fallback: &str) -> String {
                 depth += 1;
                 prev_atom = false;
                 if b.get(i + 1) == Some(&'?') {
-                    // Flags or a group name: skip to its ':' or ')'.
-                    i += 1;
+                    let rest = text(i, b.len());
+                    if rest.starts_with("(?P<") || rest.starts_with("(?<") {
+                        let open = if rest.starts_with("(?P<") { 4 } else { 3 };
+                        match b[i + open..].iter().position(|&x| x == '>') {
+                            Some(e) if e > 0 && b[i + open..i + open + e].iter().all(|c| c.is_alphanumeric() || *c == '_') => i += open + e + 1,
+                            Some(e) => return Some(format!("invalid named capture: `{}`", text(i, i + open + e + 1))),
+                            None => return Some(format!("invalid named capture: `{rest}`")),
+                        }
+                    } else {
+                        // Flags: (?i) or (?i:...).
+                        match b[i + 2..].iter().position(|&x| x == ')' || x == ':') {
+                            Some(e) => {
+                                if b[i + 2 + e] == ')' {
+                                    depth -= 1;
+                                }
+                                i += 2 + e + 1;
+                            }
+                            None => return Some(format!("missing closing ): `{p}`")),
+                        }
+                    }
                     continue;
                 }
             }
             ')' => {
                 depth -= 1;
                 if depth < 0 {
-                    return format!("unexpected ): `{p}`");
-                }
-                prev_atom = true;
-            }
-            '*' | '+' | '?' => {
-                if !prev_atom {
-                    let op: String = b[i..(i + 2).min(b.len())]
-                        .iter()
-                        .take_while(|&&c| matches!(c, '*' | '+' | '?'))
-                        .collect();
-                    return format!("missing argument to repetition operator: `{op}`");
-                }
-                if i + 1 < b.len() && matches!(b[i + 1], '*' | '+') {
-                    let op: String = b[i..i + 2].iter().collect();
-                    return format!("invalid nested repetition operator: `{op}`");
-                }
-                if b.get(i + 1) == Some(&'?') {
-                    i += 1;
+                    return Some(format!("unexpected ): `{p}`"));
                 }
                 prev_atom = true;
             }
             '|' => prev_atom = false,
+            '^' | '$' => prev_atom = true,
             _ => prev_atom = true,
         }
         i += 1;
     }
     if depth > 0 {
-        return format!("missing closing ): `{p}`");
+        return Some(format!("missing closing ): `{p}`"));
     }
-    fallback.to_string()
+    None
 }
 
 /// `regexp.Compile`, with Go's error text.
 fn compile(p: &str) -> Result<Regex, String> {
-    match Regex::new(&translate(p)) {
-        Ok(r) => Ok(r),
-        Err(e) => {
-            let detail = e.to_string();
-            let last = detail
-                .lines()
-                .last()
-                .unwrap_or_default()
-                .trim_start_matches("error: ")
-                .to_string();
-            Err(format!(
-                "error parsing regexp: {}",
-                go_syntax_error(p, &last)
-            ))
-        }
+    if let Some(e) = go_syntax_error(p) {
+        return Err(format!("error parsing regexp: {e}"));
     }
+    Regex::new(&translate(p)).map_err(|e| {
+        let detail = e.to_string();
+        let last = detail.lines().last().unwrap_or_default().trim_start_matches("error: ").to_string();
+        format!("error parsing regexp: {last}")
+    })
 }
 
 /// `regexp.MustCompile`'s panic text.
