@@ -26,6 +26,8 @@ struct VError {
     message: String,
     /// A `$ref` wrapper: hidden when it has exactly one cause.
     reference: bool,
+    /// tekuri's `Group` kind: several failures of one subschema.
+    group: bool,
     causes: Vec<VError>,
 }
 
@@ -79,15 +81,34 @@ fn group(int_digits: &str) -> String {
     format!("{sign}{out}")
 }
 
-/// A number in a localized message (`%v` / `%d` through x/text's printer).
+/// A number in a localized message: `%v` through golang.org/x/text's
+/// English printer, which groups digits (`1,000`) and writes exponents as
+/// `1.2345678×10⁰⁷` where Go's `%v` would print `1.2345678e+07`.
 fn num_text(f: f64) -> String {
-    if f.fract() == 0.0 && f.abs() < 1e21 {
-        return group(&format!("{}", f as i128));
+    let plain = format_float_g(f, false);
+    if let Some((mantissa, exp)) = plain.split_once('e') {
+        let sign = if exp.starts_with('-') { "⁻" } else { "" };
+        let digits: String = exp
+            .trim_start_matches(['+', '-'])
+            .chars()
+            .map(|c| match c {
+                '0' => '⁰',
+                '1' => '¹',
+                '2' => '²',
+                '3' => '³',
+                '4' => '⁴',
+                '5' => '⁵',
+                '6' => '⁶',
+                '7' => '⁷',
+                '8' => '⁸',
+                _ => '⁹',
+            })
+            .collect();
+        return format!("{mantissa}×10{sign}{digits}");
     }
-    let s = format_float_g(f, false);
-    match s.split_once('.') {
-        Some((i, frac)) if !s.contains('e') => format!("{}.{frac}", group(i)),
-        _ => s,
+    match plain.split_once('.') {
+        Some((i, frac)) => format!("{}.{frac}", group(i)),
+        None => group(&plain),
     }
 }
 
@@ -179,6 +200,7 @@ impl Validator<'_> {
             location: loc.to_vec(),
             message,
             reference: false,
+            group: false,
             causes: Vec::new(),
         }
     }
@@ -188,6 +210,7 @@ impl Validator<'_> {
             location: loc.to_vec(),
             message: message.to_owned(),
             reference: false,
+            group: false,
             causes,
         }
     }
@@ -284,22 +307,25 @@ impl Validator<'_> {
         match errors.len() {
             0 => None,
             1 => errors.pop(),
-            _ => Some(self.group(loc, "validation failed", errors)),
+            _ => Some(VError {
+                location: loc.to_vec(),
+                message: "validation failed".to_owned(),
+                reference: false,
+                group: true,
+                causes: errors,
+            }),
         }
     }
 
     fn validate_ref(&mut self, r: &str, v: &Value, loc: &mut Vec<String>) -> Option<VError> {
         let target = self.resolve(r)?.clone();
         let e = self.validate(&target, v, loc)?;
-        let causes = if e.message == "validation failed" && !e.reference && !e.causes.is_empty() {
-            e.causes
-        } else {
-            vec![e]
-        };
+        let causes = if e.group { e.causes } else { vec![e] };
         Some(VError {
             location: loc.clone(),
             message: "validation failed".to_owned(),
             reference: true,
+            group: false,
             causes,
         })
     }
@@ -441,11 +467,10 @@ impl Validator<'_> {
         if let Some(names) = s.get("propertyNames") {
             for pname in obj.keys() {
                 let mut sub = loc.clone();
-                if self
-                    .validate(names, &Value::String(pname.clone()), &mut sub)
-                    .is_some()
-                {
-                    errors.push(self.err(loc, format!("invalid propertyName {}", quote(pname))));
+                if let Some(e) = self.validate(names, &Value::String(pname.clone()), &mut sub) {
+                    let causes = if e.group { e.causes } else { vec![e] };
+                    let message = format!("invalid propertyName {}", quote(pname));
+                    errors.push(self.group(loc, &message, causes));
                 }
             }
         }
@@ -555,8 +580,7 @@ impl Validator<'_> {
                     ));
                 }
                 Some(sch @ Value::Map(_)) => {
-                    // tekuri numbers these from 0 again; kept for identical output.
-                    for (i, item) in arr[evaluated..].iter().enumerate() {
+                    for (i, item) in arr.iter().enumerate().skip(evaluated) {
                         if let Some(e) = self.child(sch, item, loc, i.to_string()) {
                             errors.push(e);
                         }
@@ -576,7 +600,7 @@ impl Validator<'_> {
                 }
             }
             if let Some(sch) = s.get("items") {
-                for (i, item) in arr[evaluated..].iter().enumerate() {
+                for (i, item) in arr.iter().enumerate().skip(evaluated) {
                     if let Some(e) = self.child(sch, item, loc, i.to_string()) {
                         errors.push(e);
                     }
@@ -886,11 +910,7 @@ pub fn validate_against_single_schema(
     let Some(top) = v.validate(&schema, &instance, &mut Vec::new()) else {
         return Ok(());
     };
-    let causes = if top.message == "validation failed" && !top.reference && !top.causes.is_empty() {
-        top.causes
-    } else {
-        vec![top]
-    };
+    let causes = if top.group { top.causes } else { vec![top] };
     let mut out = String::new();
     for c in &causes {
         render(c, 0, &mut out);
