@@ -404,9 +404,27 @@ fn with_managed_fields(mut obj: Value, managed: &Managed) -> Value {
     obj
 }
 
+/// Compare two versions, leaving out the fields the strategy resets
+/// (Comparison.ExcludeFields with the updater's IgnoredFields).
+fn compare_without(
+    live: &Value,
+    new: &Value,
+    ty: TypeRef<'_>,
+    reset: &FieldSet,
+) -> Result<typed::Comparison> {
+    let mut cmp = typed::compare(live, new, ty)?;
+    if !reset.is_empty() {
+        cmp.added = cmp.added.recursive_difference(reset);
+        cmp.modified = cmp.modified.recursive_difference(reset);
+        cmp.removed = cmp.removed.recursive_difference(reset);
+    }
+    Ok(cmp)
+}
+
 /// The updater step shared by apply and update (merge/update.go `update`):
 /// other managers lose the fields that changed (or conflict on them) and the
 /// fields that were removed.
+#[allow(clippy::too_many_arguments)]
 fn take_from_others(
     live: &Value,
     new: &Value,
@@ -414,8 +432,9 @@ fn take_from_others(
     managed: &mut Managed,
     me: &Key,
     force: bool,
+    reset: &FieldSet,
 ) -> Result<Vec<Conflict>, ApplyError> {
-    let cmp = typed::compare(live, new, ty)?;
+    let cmp = compare_without(live, new, ty, reset)?;
     let changed = cmp.modified.union(&cmp.added);
     let mut conflicts = Vec::new();
     let mut updates = Vec::new();
@@ -471,7 +490,25 @@ pub fn apply(
     opts: &ApplyOptions,
     ty: TypeRef<'_>,
 ) -> Result<Value, ApplyError> {
-    let result = apply_once(live, config, opts, ty, opts.force);
+    apply_with_reset(live, config, opts, ty, &FieldSet::new())
+}
+
+/// [`apply`] for an endpoint whose strategy resets some fields (see
+/// [`reset_fields`]): they are neither owned, nor compared for conflicts,
+/// nor pruned — the apiserver's `IgnoredFields`. Resetting them in the
+/// returned object (e.g. restoring `status` on the main resource) stays the
+/// caller's job, as it is the strategy's in the apiserver.
+///
+/// # Errors
+/// As [`apply`].
+pub fn apply_with_reset(
+    live: Option<&Value>,
+    config: &Value,
+    opts: &ApplyOptions,
+    ty: TypeRef<'_>,
+    reset: &FieldSet,
+) -> Result<Value, ApplyError> {
+    let result = apply_once(live, config, opts, ty, opts.force, reset);
     if opts.manager != KUBECTL {
         return result;
     }
@@ -485,7 +522,7 @@ pub fn apply(
                         .filter(|c| !allowed.contains(&c.field_path))
                         .collect();
                     if remaining.is_empty() {
-                        apply_once(live, config, opts, ty, true)
+                        apply_once(live, config, opts, ty, true, reset)
                     } else {
                         Err(ApplyError::Conflicts(remaining))
                     }
@@ -569,6 +606,7 @@ fn apply_once(
     opts: &ApplyOptions,
     ty: TypeRef<'_>,
     force: bool,
+    reset: &FieldSet,
 ) -> Result<Value, ApplyError> {
     check_config(config, opts, ty)?;
     let empty = Value::Object(Map::new());
@@ -583,8 +621,11 @@ fn apply_once(
     );
 
     let mut merged = typed::merge(&live_clean, config, ty)?;
-    let new_set = typed::to_field_set(config, ty)?;
-    let last = managed.entries.get(&me).map(|e| e.set.clone());
+    let new_set = typed::to_field_set(config, ty)?.recursive_difference(reset);
+    let last = managed
+        .entries
+        .get(&me)
+        .map(|e| e.set.recursive_difference(reset));
     let previous_time = managed.entries.get(&me).and_then(|e| e.time.clone());
     managed.entries.insert(
         me.clone(),
@@ -600,7 +641,7 @@ fn apply_once(
     if let Some(last) = last.filter(|s| !s.is_empty()) {
         merged = prune(&merged, ty, &managed, &last)?;
     }
-    take_from_others(&live_clean, &merged, ty, &mut managed, &me, force)?;
+    take_from_others(&live_clean, &merged, ty, &mut managed, &me, force, reset)?;
     strip(&mut managed, &me);
     let changed = !crate::merge_patch::same_value(&live_clean, &merged);
     if let Some(e) = managed.entries.get_mut(&me)
@@ -681,6 +722,46 @@ fn prune(merged: &Value, ty: TypeRef<'_>, managed: &Managed, last: &FieldSet) ->
     ))
 }
 
+/// The fields a request's strategy resets, which managed fields leave out
+/// (the registry strategies' `GetResetFields` in Kubernetes):
+///
+/// - the main resource of a kind with a status subresource: `status`;
+/// - the `status` subresource: `spec`, plus `metadata.labels` for
+///   Deployments, `metadata.deletionTimestamp` and
+///   `metadata.ownerReferences` for Pods, and all of `metadata` for
+///   CustomResourceDefinitions;
+/// - anything else: nothing.
+///
+/// `group` is the API group (`""` for the core group).
+pub fn reset_fields(
+    group: &str,
+    kind: &str,
+    subresource: Option<&str>,
+    has_status_subresource: bool,
+) -> FieldSet {
+    let f = |s: &str| PathElement::Field(s.to_string());
+    let mut set = FieldSet::new();
+    match subresource {
+        None if has_status_subresource => set.insert(&[f("status")]),
+        Some("status") => {
+            set.insert(&[f("spec")]);
+            match (group, kind) {
+                ("apps", "Deployment") => set.insert(&[f("metadata"), f("labels")]),
+                ("", "Pod") => {
+                    set.insert(&[f("metadata"), f("deletionTimestamp")]);
+                    set.insert(&[f("metadata"), f("ownerReferences")]);
+                }
+                ("apiextensions.k8s.io", "CustomResourceDefinition") => {
+                    set.insert(&[f("metadata")])
+                }
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+    set
+}
+
 /// How many Update entries the apiserver keeps before folding the oldest
 /// into one `ancient-changes` entry (DefaultMaxUpdateManagers).
 const MAX_UPDATE_MANAGERS: usize = 10;
@@ -704,6 +785,21 @@ pub fn track_update(
     new: &Value,
     opts: &UpdateOptions,
     ty: TypeRef<'_>,
+) -> Result<Value> {
+    track_update_with_reset(old, new, opts, ty, &FieldSet::new())
+}
+
+/// [`track_update`] for an endpoint whose strategy resets some fields (see
+/// [`reset_fields`]): changes to them are not recorded.
+///
+/// # Errors
+/// As [`track_update`].
+pub fn track_update_with_reset(
+    old: Option<&Value>,
+    new: &Value,
+    opts: &UpdateOptions,
+    ty: TypeRef<'_>,
+    reset: &FieldSet,
 ) -> Result<Value> {
     let from_new = if opts.subresource.is_some() {
         Vec::new()
@@ -731,21 +827,17 @@ pub fn track_update(
         String::new(),
         None,
     );
-    let cmp = typed::compare(&old_clean, &new_clean, ty)?;
-    take_from_others(&old_clean, &new_clean, ty, &mut managed, &tmp, true).map_err(
-        |e| match e {
+    let cmp = compare_without(&old_clean, &new_clean, ty, reset)?;
+    take_from_others(&old_clean, &new_clean, ty, &mut managed, &tmp, true, reset).map_err(|e| {
+        match e {
             ApplyError::Invalid(e) => e,
             ApplyError::Conflicts(_) => Error::Typed {
                 path: String::new(),
                 message: "unexpected conflict on update".into(),
             },
-        },
-    )?;
-    let mine = cmp
-        .modified
-        .union(&cmp.added)
-        .difference(&cmp.removed)
-        .difference(&strip_set());
+        }
+    })?;
+    let mine = cmp.modified.union(&cmp.added).difference(&strip_set());
     if !mine.is_empty() {
         let key: Key = (
             opts.manager.clone(),
@@ -958,6 +1050,49 @@ mod tests {
             json!({"f:data": {"f:k0": {}, "f:k1": {}}})
         );
         assert_eq!(entries[9]["manager"], "m10");
+    }
+
+    #[test]
+    fn reset_fields_are_not_owned() {
+        let ty = Schema::builtin().type_for("apps/v1", "Deployment").unwrap();
+        let cfg = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
+            "spec": {"replicas": 1}, "status": {}});
+        let mut o = opts("helm", false);
+        o.api_version = "apps/v1".into();
+        let plain = apply(None, &cfg, &o, ty).unwrap();
+        assert_eq!(
+            plain["metadata"]["managedFields"][0]["fieldsV1"],
+            json!({"f:spec": {"f:replicas": {}}, "f:status": {}})
+        );
+        let reset = reset_fields("apps", "Deployment", None, true);
+        let out = apply_with_reset(None, &cfg, &o, ty, &reset).unwrap();
+        assert_eq!(
+            out["metadata"]["managedFields"][0]["fieldsV1"],
+            json!({"f:spec": {"f:replicas": {}}})
+        );
+        // A status writer does not take spec or labels.
+        let mut next = out.clone();
+        next["status"] = json!({"replicas": 1});
+        next["spec"]["replicas"] = json!(5);
+        let u = UpdateOptions {
+            manager: "kube-controller-manager".into(),
+            time: "2026-11-21T19:00:00Z".into(),
+            subresource: Some("status".into()),
+            api_version: "apps/v1".into(),
+        };
+        let status_reset = reset_fields("apps", "Deployment", Some("status"), true);
+        let out = track_update_with_reset(Some(&out), &next, &u, ty, &status_reset).unwrap();
+        let entries = out["metadata"]["managedFields"].as_array().unwrap();
+        assert_eq!(entries[1]["manager"], "kube-controller-manager");
+        assert_eq!(entries[1]["subresource"], "status");
+        assert_eq!(
+            entries[1]["fieldsV1"],
+            json!({"f:status": {"f:replicas": {}}})
+        );
+        assert_eq!(
+            entries[0]["fieldsV1"],
+            json!({"f:spec": {"f:replicas": {}}})
+        );
     }
 
     #[test]

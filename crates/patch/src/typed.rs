@@ -204,10 +204,7 @@ pub(crate) fn compare(lhs: &Value, rhs: &Value, ty: TypeRef<'_>) -> Result<Compa
 fn leaf(l: Option<&Value>, r: Option<&Value>, path: &[PathElement], c: &mut Comparison) {
     match (l, r) {
         (None, _) => c.added.insert(path),
-        (_, None) => {
-            c.removed.insert(path);
-            c.modified.insert(path);
-        }
+        (_, None) => c.removed.insert(path),
         (Some(a), Some(b)) => {
             if !same_value(a, b) {
                 c.modified.insert(path);
