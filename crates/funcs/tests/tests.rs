@@ -5,3 +5,4 @@
 mod golden;
 mod harness;
 mod names;
+mod validity;

@@ -145,10 +145,7 @@ impl PrivateKey {
                 "RSA PRIVATE KEY",
                 k.to_pkcs1_der().map_err(|e| e.to_string())?.as_bytes(),
             ),
-            PrivateKey::Ec(k) => pem_encode(
-                "EC PRIVATE KEY",
-                &k.to_sec1_der().map_err(|e| e.to_string())?,
-            ),
+            PrivateKey::Ec(k) => pem_encode("EC PRIVATE KEY", &sec1_der(k)),
             PrivateKey::Ed(seed) => pem_encode("PRIVATE KEY", &ed25519_pkcs8(seed)),
             PrivateKey::Dsa(parts) => {
                 let mut body = der_int(&[0]);
@@ -179,11 +176,38 @@ impl PrivateKey {
             PrivateKey::Ed(seed) => ed25519_pkcs8(seed),
             // crypto/dsa keys are not crypto.Signers: x509.CreateCertificate refuses them.
             PrivateKey::Dsa(_) => {
-                return Err("x509: certificate private key does not implement crypto.Signer".into());
+                return Err(
+                    "x509: certificate private key does not implement crypto.Signer".into(),
+                );
             }
         };
         KeyPair::try_from(der.as_slice()).map_err(|e| e.to_string())
     }
+}
+
+/// Go's `MarshalECPrivateKey` for a P-256 key: SEC1 with the curve named and the public
+/// key included (the `p256` crate's own SEC1 form leaves the curve out, which OpenSSL
+/// cannot read).
+fn sec1_der(k: &p256::SecretKey) -> Vec<u8> {
+    use p256::elliptic_curve::sec1::ToEncodedPoint;
+    const PRIME256V1: [u8; 10] = [0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+    let point = k.public_key().to_encoded_point(false);
+    let mut body = vec![0x02, 0x01, 0x01, 0x04, 0x20];
+    body.extend_from_slice(&k.to_bytes());
+    body.push(0xa0);
+    body.push(PRIME256V1.len() as u8);
+    body.extend_from_slice(&PRIME256V1);
+    let mut bits = vec![0x03];
+    bits.extend(der_len(point.as_bytes().len() + 1));
+    bits.push(0);
+    bits.extend_from_slice(point.as_bytes());
+    body.push(0xa1);
+    body.extend(der_len(bits.len()));
+    body.extend(bits);
+    let mut der = vec![0x30];
+    der.extend(der_len(body.len()));
+    der.extend(body);
+    der
 }
 
 /// Go's `MarshalPKCS8PrivateKey` for an Ed25519 seed (version 1, no public key).
