@@ -1,7 +1,7 @@
 //! How Go's JSON encoder writes a built-in object that the apiserver
 //! decoded into its Go type: non-pointer struct fields are always written,
 //! as `{}` when empty (`"status": {}`, `"resources": {}`,
-//! `"loadBalancer": {}`), whatever the client sent.
+//! `"loadBalancer": {}`), whatever the client sent, and `null`s are gone.
 //!
 //! Which fields are such structs comes from the OpenAPI v3 documents
 //! (`default: {}` marks them; see `scripts/gen-schema.py`).
@@ -48,6 +48,28 @@ pub fn add_empty_structs(obj: &mut Value, ty: TypeRef<'_>) {
     }
 }
 
+/// Remove the `null` members of the typed parts of `obj`, as decoding into
+/// the Go type does (a nil pointer, slice or map is omitted when the object
+/// is written back). Parts typed as free-form JSON keep their `null`s.
+pub fn drop_nulls(obj: &mut Value, ty: TypeRef<'_>) {
+    match (obj, ty.node()) {
+        (Value::Object(m), Node::Struct { .. } | Node::Map { .. }) => {
+            m.retain(|k, v| !v.is_null() || ty.field(k).is_some_and(|(t, _)| t.is_deduced()));
+            for (k, v) in m.iter_mut() {
+                if let Some((child, _)) = ty.field(k) {
+                    drop_nulls(v, child);
+                }
+            }
+        }
+        (Value::Array(items), Node::List { .. }) => {
+            for item in items {
+                drop_nulls(item, ty.items());
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,5 +98,21 @@ mod tests {
         let mut c = json!({"metadata": {"name": "c"}});
         add_empty_structs(&mut c, cm);
         assert_eq!(c, json!({"metadata": {"name": "c"}}));
+    }
+
+    #[test]
+    fn nulls_go_from_typed_parts_only() {
+        let ty = Schema::builtin().type_for("apps/v1", "Deployment").unwrap();
+        let mut d = json!({"metadata": {"annotations": null, "name": "d"},
+            "spec": {"replicas": null, "template": {"spec": {"containers": [{"name": "a", "image": null}]}}}});
+        drop_nulls(&mut d, ty);
+        assert_eq!(
+            d,
+            json!({"metadata": {"name": "d"},
+            "spec": {"template": {"spec": {"containers": [{"name": "a"}]}}}})
+        );
+        let mut free = json!({"spec": {"x": null}});
+        drop_nulls(&mut free, Schema::builtin().deduced());
+        assert_eq!(free, json!({"spec": {"x": null}}));
     }
 }

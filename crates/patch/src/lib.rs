@@ -12,7 +12,8 @@
 //!   `metadata.managedFields` bookkeeping of every write, using [`managed`]
 //!   field sets,
 //! - [`validate`]: strict field validation (`fieldValidation=Strict|Warn`),
-//! - [`goenc`]: the empty structs Go's encoder writes into served objects.
+//! - [`goenc`]: what decoding into the Go type does to an object (empty
+//!   structs written, `null`s dropped).
 //!
 //! Merging is driven by a [`Schema`]: the built-in types of Kubernetes v1.36
 //! (generated from its OpenAPI document) plus custom resources added from

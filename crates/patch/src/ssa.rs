@@ -649,6 +649,8 @@ fn apply_once(
     {
         e.time = Some(opts.time.clone());
     }
+    // The apiserver decodes the result into its Go type: nulls go.
+    crate::goenc::drop_nulls(&mut merged, ty);
     Ok(with_managed_fields(merged, &managed))
 }
 
