@@ -149,7 +149,8 @@ impl Error {
     }
 
     /// The HTTP status the apiserver answers a PATCH that fails this way
-    /// with (k8s.io/apiserver `handlers/patch.go`): 400 for an undecodable
+    /// with (k8s.io/apiserver `handlers/patch.go`): 413 for a JSON patch of
+    /// more than 10000 operations, 400 for an undecodable
     /// JSON patch, a `null` merge patch or the malformed-directive errors of
     /// `interpretStrategicMergePatchError`; 422 for a JSON patch operation
     /// that does not apply (message "the server rejected our request due to

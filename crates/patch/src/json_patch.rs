@@ -33,6 +33,9 @@ pub fn apply(doc: &Value, patch: &Value) -> Result<Value> {
     Ok(out)
 }
 
+/// The apiserver refuses longer patches (413, `maxJSONPatchOperations`).
+const MAX_OPERATIONS: usize = 10000;
+
 /// One decoded operation; fields keep Go's distinction between absent and null.
 struct Op<'a> {
     kind: String,
@@ -51,6 +54,15 @@ fn decode(patch: &Value) -> Result<Vec<Op<'_>>> {
             ),
         });
     };
+    if items.len() > MAX_OPERATIONS {
+        return Err(Error::DecodeJsonPatch {
+            index: None,
+            message: format!(
+                "The allowed maximum operations in a JSON patch is {MAX_OPERATIONS}, got {}",
+                items.len()
+            ),
+        });
+    }
     let mut ops = Vec::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
         let Value::Object(o) = item else {
@@ -555,6 +567,17 @@ mod tests {
         assert_eq!(
             msg(json!({}), json!({"op": "add"})),
             "json: cannot unmarshal object into Go value of type jsonpatch.Patch"
+        );
+    }
+
+    #[test]
+    fn too_many_operations() {
+        let ops = vec![json!({"op": "test", "path": "/a", "value": 1}); MAX_OPERATIONS + 1];
+        let e = run(json!({"a": 1}), Value::Array(ops)).unwrap_err();
+        assert_eq!(e.http_status(), 413);
+        assert_eq!(
+            e.to_string(),
+            "The allowed maximum operations in a JSON patch is 10000, got 10001"
         );
     }
 
