@@ -160,6 +160,11 @@ impl Error {
     /// and for an apply configuration that does not fit its type.
     pub fn http_status(&self) -> u16 {
         match self {
+            Error::DecodeJsonPatch { message, .. }
+                if message.starts_with("The allowed maximum operations") =>
+            {
+                413
+            }
             Error::DecodeJsonPatch { .. }
             | Error::MergePatch { .. }
             | Error::ApplyRequest { .. } => 400,
