@@ -69,7 +69,7 @@ pub(crate) fn strval(v: &Value) -> String {
 /// Go's `int64(f)` on amd64: truncation, and the "integer indefinite" value for NaN and
 /// out-of-range floats.
 pub(crate) fn float_to_int64(f: f64) -> i64 {
-    if f.is_nan() || f >= 9_223_372_036_854_775_808.0 || f < -9_223_372_036_854_775_808.0 {
+    if f.is_nan() || !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) {
         i64::MIN
     } else {
         f.trunc() as i64
@@ -148,10 +148,10 @@ fn trim_zero_decimal(s: &str) -> String {
 /// Go's `underscoreOK`: underscores only between digits or after a base prefix.
 fn underscore_ok(s: &str) -> bool {
     let mut b = s.as_bytes();
-    if let Some((&c, rest)) = b.split_first() {
-        if c == b'-' || c == b'+' {
-            b = rest;
-        }
+    if let Some((&c, rest)) = b.split_first()
+        && (c == b'-' || c == b'+')
+    {
+        b = rest;
     }
     let mut saw = b'^';
     let mut i = 0;
@@ -233,7 +233,8 @@ fn parse_uint(s: &str, base: u32, underscores: bool) -> Result<u64, ()> {
             .ok_or(())?;
         any = true;
     }
-    if !any && !(base == 0 && radix == 8) {
+    // A lone leading 0 (octal prefix) is itself the number 0.
+    if !(any || base == 0 && radix == 8) {
         return Err(());
     }
     Ok(n)

@@ -94,7 +94,9 @@ fn merge_all(a: &[Value], overwrite: bool) -> Value {
 /// named map and list types kept.
 fn deep_copy(v: &Value) -> Result<Value, FuncError> {
     if v.is_nil() {
-        return Err(FuncError::new("reflect: call of reflect.Value.Type on zero Value"));
+        return Err(FuncError::new(
+            "reflect: call of reflect.Value.Type on zero Value",
+        ));
     }
     Ok(v.clone())
 }

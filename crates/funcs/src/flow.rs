@@ -1,9 +1,11 @@
 //! Defaults and flow control: `default`, `empty`, `coalesce`, `ternary`, `all`, `any`
-//! (Sprig's defaults.go). `fail` and `required` are helm's and live in the helm module.
+//! (Sprig's defaults.go) and `fail` as helm overrides it (pkg/engine/engine.go). helm's
+//! `required` lives in the helm module.
 
-use charthouse_gotmpl::{Func, GoType, Value};
+use charthouse_gotmpl::{Func, FuncError, GoType, Value};
 
-use crate::conv::{arg, func, func_variadic};
+use crate::Options;
+use crate::conv::{arg, arg_str, func, func_variadic};
 
 /// Sprig's `empty`: nil, zero numbers, `false`, and empty strings, lists and maps.
 /// Structs (host objects) are never empty.
@@ -26,7 +28,24 @@ pub(crate) fn is_empty(v: &Value) -> bool {
     }
 }
 
-pub(crate) fn register(out: &mut Vec<Func>) {
+pub(crate) fn register(out: &mut Vec<Func>, options: &Options) {
+    // helm's fail: the message travels between HELM_ERR_START/HELM_ERR_END so that helm's
+    // error rewrite prints it alone; in lint mode it renders nothing instead.
+    let lint = options.lint_mode;
+    out.push(func(
+        "fail",
+        vec![GoType::String],
+        GoType::String,
+        move |a| {
+            if lint {
+                return Ok(Value::from(""));
+            }
+            Err(FuncError::new(format!(
+                "HELM_ERR_START{}HELM_ERR_END",
+                arg_str(a, 0)
+            )))
+        },
+    ));
     // default: the given value unless it is missing or empty.
     out.push(func_variadic(
         "default",

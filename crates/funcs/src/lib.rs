@@ -49,7 +49,7 @@ pub fn functions(options: &Options) -> Vec<Func> {
     dicts::register(&mut out);
     math::register(&mut out);
     conv::register(&mut out);
-    flow::register(&mut out);
+    flow::register(&mut out, options);
     types::register(&mut out);
     encoding::register(&mut out);
     paths::register(&mut out);

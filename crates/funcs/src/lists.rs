@@ -132,7 +132,9 @@ fn seq(params: &[i64]) -> Result<String, FuncError> {
 /// Go's `reflect.Value.Slice(i, j)` bounds check.
 fn slice_bounds(len: usize, start: i64, end: i64) -> Result<(usize, usize), FuncError> {
     if start < 0 || end < start || end as u64 > len as u64 {
-        return Err(FuncError::new("reflect.Value.Slice: slice index out of bounds"));
+        return Err(FuncError::new(
+            "reflect.Value.Slice: slice index out of bounds",
+        ));
     }
     Ok((start as usize, end as usize))
 }

@@ -152,16 +152,35 @@ fn go_syntax_error(p: &str) -> Option<String> {
         let is_rep = matches!(c, '*' | '+' | '?') || (c == '{' && valid_repeat(&text(i, b.len())));
         if is_rep {
             if !prev_atom && last_rep.is_none() {
-                let end = if c == '{' { b[i..].iter().position(|&x| x == '}').map_or(i + 1, |e| i + e + 1) } else { i + 1 };
-                return Some(format!("missing argument to repetition operator: `{}`", text(i, end)));
+                let end = if c == '{' {
+                    b[i..]
+                        .iter()
+                        .position(|&x| x == '}')
+                        .map_or(i + 1, |e| i + e + 1)
+                } else {
+                    i + 1
+                };
+                return Some(format!(
+                    "missing argument to repetition operator: `{}`",
+                    text(i, end)
+                ));
             }
             let end = if c == '{' {
-                let e = b[i..].iter().position(|&x| x == '}').map_or(b.len(), |e| i + e + 1);
+                let e = b[i..]
+                    .iter()
+                    .position(|&x| x == '}')
+                    .map_or(b.len(), |e| i + e + 1);
                 let body = text(i + 1, e - 1);
                 let (lo, hi) = match body.split_once(',') {
                     Some((lo, "")) => (lo.parse::<u64>().unwrap_or(u64::MAX), None),
-                    Some((lo, hi)) => (lo.parse::<u64>().unwrap_or(u64::MAX), Some(hi.parse::<u64>().unwrap_or(u64::MAX))),
-                    None => (body.parse::<u64>().unwrap_or(u64::MAX), Some(body.parse::<u64>().unwrap_or(u64::MAX))),
+                    Some((lo, hi)) => (
+                        lo.parse::<u64>().unwrap_or(u64::MAX),
+                        Some(hi.parse::<u64>().unwrap_or(u64::MAX)),
+                    ),
+                    None => (
+                        body.parse::<u64>().unwrap_or(u64::MAX),
+                        Some(body.parse::<u64>().unwrap_or(u64::MAX)),
+                    ),
                 };
                 if lo > 1000 || hi.is_some_and(|h| h > 1000 || h < lo) {
                     return Some(format!("invalid repeat count: `{}`", text(i, e)));
@@ -171,9 +190,16 @@ fn go_syntax_error(p: &str) -> Option<String> {
                 i + 1
             };
             // A '?' right after an operator makes it lazy.
-            let end = if b.get(end) == Some(&'?') { end + 1 } else { end };
+            let end = if b.get(end) == Some(&'?') {
+                end + 1
+            } else {
+                end
+            };
             if let Some(start) = last_rep {
-                return Some(format!("invalid nested repetition operator: `{}`", text(start, end)));
+                return Some(format!(
+                    "invalid nested repetition operator: `{}`",
+                    text(start, end)
+                ));
             }
             last_rep = Some(i);
             prev_atom = false;
@@ -187,7 +213,10 @@ fn go_syntax_error(p: &str) -> Option<String> {
                     return Some("trailing backslash at end of expression: ``".to_string());
                 }
                 if matches!(b[i + 1], 'p' | 'P') && b.get(i + 2) == Some(&'{') {
-                    i = b[i..].iter().position(|&x| x == '}').map_or(b.len(), |e| i + e + 1);
+                    i = b[i..]
+                        .iter()
+                        .position(|&x| x == '}')
+                        .map_or(b.len(), |e| i + e + 1);
                 } else if b[i + 1] == 'Q' {
                     i += 2;
                     while i < b.len() && !(b[i] == '\\' && b.get(i + 1) == Some(&'E')) {
@@ -212,10 +241,12 @@ fn go_syntax_error(p: &str) -> Option<String> {
                 while i < b.len() && b[i] != ']' {
                     if b[i] == '\\' {
                         i += 1;
-                    } else if b[i] == '[' && b.get(i + 1) == Some(&':') {
-                        if let Some(e) = (i + 2..b.len().saturating_sub(1)).find(|&j| b[j] == ':' && b[j + 1] == ']') {
-                            i = e + 1;
-                        }
+                    } else if b[i] == '['
+                        && b.get(i + 1) == Some(&':')
+                        && let Some(e) = (i + 2..b.len().saturating_sub(1))
+                            .find(|&j| b[j] == ':' && b[j + 1] == ']')
+                    {
+                        i = e + 1;
                     }
                     i += 1;
                 }
@@ -232,8 +263,20 @@ fn go_syntax_error(p: &str) -> Option<String> {
                     if rest.starts_with("(?P<") || rest.starts_with("(?<") {
                         let open = if rest.starts_with("(?P<") { 4 } else { 3 };
                         match b[i + open..].iter().position(|&x| x == '>') {
-                            Some(e) if e > 0 && b[i + open..i + open + e].iter().all(|c| c.is_alphanumeric() || *c == '_') => i += open + e + 1,
-                            Some(e) => return Some(format!("invalid named capture: `{}`", text(i, i + open + e + 1))),
+                            Some(e)
+                                if e > 0
+                                    && b[i + open..i + open + e]
+                                        .iter()
+                                        .all(|c| c.is_alphanumeric() || *c == '_') =>
+                            {
+                                i += open + e + 1
+                            }
+                            Some(e) => {
+                                return Some(format!(
+                                    "invalid named capture: `{}`",
+                                    text(i, i + open + e + 1)
+                                ));
+                            }
                             None => return Some(format!("invalid named capture: `{rest}`")),
                         }
                     } else {
@@ -277,7 +320,12 @@ fn compile(p: &str) -> Result<Regex, String> {
     }
     Regex::new(&translate(p)).map_err(|e| {
         let detail = e.to_string();
-        let last = detail.lines().last().unwrap_or_default().trim_start_matches("error: ").to_string();
+        let last = detail
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .trim_start_matches("error: ")
+            .to_string();
         format!("error parsing regexp: {last}")
     })
 }

@@ -259,10 +259,10 @@ fn userinfo_string(user: &(String, Option<String>)) -> String {
 /// Go's `URL.Hostname`.
 fn hostname(host: &str) -> String {
     let mut h = host;
-    if let Some(i) = host.rfind(':') {
-        if valid_optional_port(&host[i..]) {
-            h = &host[..i];
-        }
+    if let Some(i) = host.rfind(':')
+        && valid_optional_port(&host[i..])
+    {
+        h = &host[..i];
     }
     if h.starts_with('[') && h.ends_with(']') && h.len() >= 2 {
         h = &h[1..h.len() - 1];
@@ -280,9 +280,9 @@ fn to_string(u: &Url) -> String {
     if !u.opaque.is_empty() {
         buf.push_str(&u.opaque);
     } else {
-        if (!u.scheme.is_empty() || !u.host.is_empty() || u.user.is_some())
-            && !(u.omit_host && u.host.is_empty() && u.user.is_none())
-        {
+        let has_authority = !u.scheme.is_empty() || !u.host.is_empty() || u.user.is_some();
+        let omit = u.omit_host && u.host.is_empty() && u.user.is_none();
+        if has_authority && !omit {
             if !u.host.is_empty() || !u.path.is_empty() || u.user.is_some() {
                 buf.push_str("//");
             }

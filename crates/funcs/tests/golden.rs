@@ -104,3 +104,16 @@ fn helm_prints_plain_function_errors_unchanged() {
     );
     assert_eq!(helm_error("c/templates/case.yaml", &err), err.to_string());
 }
+
+#[test]
+fn fail_renders_nothing_in_lint_mode() {
+    use charthouse_funcs::{Options, functions};
+    use charthouse_gotmpl::Templates;
+    let mut set = Templates::named("gotpl");
+    set.add_funcs(functions(&Options::new().with_lint_mode(true)));
+    set.parse("t", "[{{ fail \"boom\" }}]").unwrap();
+    assert_eq!(
+        set.execute("t", &charthouse_gotmpl::Value::Nil).unwrap(),
+        "[]"
+    );
+}

@@ -152,7 +152,11 @@ fn drop_nulls(v: &charthouse_goyaml::Value) -> Option<charthouse_goyaml::Value> 
     use charthouse_goyaml::Value as Y;
     match v {
         Y::Null => None,
-        Y::Map(m) => Some(Y::Map(m.iter().filter_map(|(k, v)| drop_nulls(v).map(|v| (k.clone(), v))).collect())),
+        Y::Map(m) => Some(Y::Map(
+            m.iter()
+                .filter_map(|(k, v)| drop_nulls(v).map(|v| (k.clone(), v)))
+                .collect(),
+        )),
         other => Some(other.clone()),
     }
 }
