@@ -34,7 +34,10 @@ pub(crate) fn go_type_name(v: &Value) -> &'static str {
 /// # Caveats
 /// The apiserver then decodes the result into its Go type, which drops
 /// unknown fields and `null`s; that step is the caller's (see
-/// [`crate::validate`]).
+/// [`crate::validate::unknown_fields`] and [`crate::goenc::drop_nulls`]).
+/// A field the type does not declare is merged as free-form JSON, where
+/// apimachinery fails the request (500) when both sides hold a map or list
+/// there.
 ///
 /// # Errors
 /// [`Error::StrategicPatch`] with the apimachinery message (e.g. a map-list
