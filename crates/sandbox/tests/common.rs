@@ -10,6 +10,8 @@ use http_body_util::BodyExt as _;
 /// A running sandbox with a kubeconfig and isolated helm directories.
 pub struct Env {
     pub sandbox: SandboxHandle,
+    /// An admin client, made once (building one per request is slow in debug builds).
+    pub client: kube::Client,
     pub dir: tempfile::TempDir,
     pub kubeconfig: PathBuf,
 }
@@ -24,8 +26,10 @@ impl Env {
         let dir = tempfile::tempdir().unwrap();
         let kubeconfig = dir.path().join("kubeconfig");
         sandbox.write_kubeconfig(&kubeconfig).unwrap();
+        let client = sandbox.client().await.unwrap();
         Env {
             sandbox,
+            client,
             dir,
             kubeconfig,
         }
@@ -115,7 +119,7 @@ impl Env {
         body: &str,
         user_agent: &str,
     ) -> (u16, Vec<u8>) {
-        let client = self.sandbox.client().await.unwrap();
+        let client = self.client.clone();
         let req = http::Request::builder()
             .method(method)
             .uri(path)

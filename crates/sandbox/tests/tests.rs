@@ -11,4 +11,5 @@ mod helm;
 mod http;
 mod kubectl;
 mod persistence;
+mod robustness;
 mod watch;
