@@ -179,3 +179,51 @@ async fn install_wait_times_out_without_simulation() {
         "a Deployment nobody runs must not become ready"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn client_side_apply_upgrade_install_and_create_namespace() {
+    let env = Env::start().await;
+    let basic = chart("basic");
+    // helm 4 with --server-side=false keeps the client-side three-way strategic merge.
+    env.helm(&[
+        "install",
+        "csa",
+        &basic,
+        "--server-side=false",
+        "-n",
+        "apps",
+        "--create-namespace",
+    ]);
+    env.helm(&["upgrade", "csa", &basic, "-n", "apps", "--set", "color=red"]);
+    assert_eq!(
+        env.kubectl(&[
+            "get",
+            "configmap",
+            "csa-settings",
+            "-n",
+            "apps",
+            "-o",
+            "jsonpath={.data.color}"
+        ]),
+        "red"
+    );
+    // upgrade --install of a release that does not exist yet installs it.
+    let out = env.helm(&["upgrade", "--install", "fresh", &basic, "-n", "apps"]);
+    assert!(out.contains("STATUS: deployed"), "{out}");
+    let out = env.helm(&["status", "fresh", "-n", "apps", "-o", "json"]);
+    let status: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(status["info"]["status"], "deployed");
+    // A release Secret looks as helm wrote it.
+    let out = env.kubectl(&[
+        "get",
+        "secrets",
+        "-n",
+        "apps",
+        "-l",
+        "owner=helm,name=csa",
+        "-o",
+        "jsonpath={.items[*].type}",
+    ]);
+    assert_eq!(out, "helm.sh/release.v1 helm.sh/release.v1");
+    env.sandbox.shutdown().await;
+}
