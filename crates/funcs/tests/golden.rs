@@ -6,11 +6,19 @@ use crate::harness::{Case, Outcome, helm_error, parse_cases, render, run_all};
 
 #[test]
 fn golden_cases_match_helm() {
-    let (passed, failures) = run_all();
-    for f in &failures {
+    let summary = run_all();
+    let (passed, failures) = (summary.passed, &summary.failures);
+    for g in &summary.gaps {
+        eprintln!("KNOWN GAP {g}");
+    }
+    for f in failures {
         eprintln!("FAIL {f}");
     }
-    eprintln!("golden cases: {passed} passed, {} failed", failures.len());
+    eprintln!(
+        "golden cases: {passed} passed, {} known gaps, {} failed",
+        summary.gaps.len(),
+        failures.len()
+    );
     assert!(
         failures.is_empty(),
         "{} golden case(s) failed, {passed} passed",
@@ -21,23 +29,26 @@ fn golden_cases_match_helm() {
 
 #[test]
 fn case_files_parse_inline_and_sectioned_cases() {
-    let text = "--- values\n{\"a\": 1}\n\n=== one {{ .Values.a }}\n=== two\n--- values\nb: 2\n--- template\nx\n{{ .Values.b }}\n\n\n=== three\n--- template\n  y  \n";
+    let text = "--- values\n{\"a\": 1}\n\n=== one {{ .Values.a }}\n=== two\n--- values\nb: 2\n--- template\nx\n{{ .Values.b }}\n\n\n--- gap why\n=== three\n--- template\n  y  \n";
     let cases = parse_cases(text).unwrap();
     let want = vec![
         Case {
             name: "one".into(),
             values: "{\"a\": 1}".into(),
             template: "{{ .Values.a }}".into(),
+            gap: None,
         },
         Case {
             name: "two".into(),
             values: "b: 2".into(),
             template: "x\n{{ .Values.b }}".into(),
+            gap: Some("why".into()),
         },
         Case {
             name: "three".into(),
             values: "{\"a\": 1}".into(),
             template: "  y  ".into(),
+            gap: None,
         },
     ];
     assert_eq!(cases, want);
@@ -52,6 +63,7 @@ fn harness_applies_helm_top_level_object() {
         template:
             "{{ .Values.a }} {{ printf \"%T\" .Values }} {{ .Release.Name }} {{ .Values.nope }}"
                 .into(),
+        gap: None,
     };
     assert_eq!(render(&case), Outcome::Output("1 common.Values r ".into()));
 }

@@ -86,6 +86,10 @@ def parse_cases(text, path):
                 sys.exit(f"{path}:{i}: duplicate case name {name}")
             cur = {"name": name, "values": shared, "template": inline if sep else ""}
             section = None
+        elif line.startswith("--- gap "):
+            # A known difference of ours; helm's output is recorded all the same.
+            flush()
+            section = None
         elif line == "--- values":
             flush()
             section = "values"
