@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod documented;
+mod oracle;
 mod patches;
 mod properties;
 mod ssa;

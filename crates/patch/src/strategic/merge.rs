@@ -655,17 +655,10 @@ fn merge_without_special(
                 };
                 original[i] = Value::Object(merge_map(om, pm.clone(), items, opts, &child)?);
             }
-            None => {
-                let mut v = v.clone();
-                if opts.ignore_unmatched_nulls {
-                    discard_nulls(&mut v);
-                }
-                if let Some(v) = remove_directives(v) {
-                    original.push(v);
-                } else {
-                    original.push(Value::Object(pm.clone()));
-                }
-            }
+            // Appended as the patch has it, nulls and directives included,
+            // as mergeSliceWithoutSpecialElements does (decoding into the Go
+            // type later drops them).
+            None => original.push(v.clone()),
         }
     }
     Ok(original)
