@@ -4,6 +4,7 @@
 Usage (from the repository root):
     python3 crates/funcs/tests/data/regen.py            # every topic
     python3 crates/funcs/tests/data/regen.py strings    # only cases/strings.txt
+    python3 crates/funcs/tests/data/regen.py --names    # check src/names.rs against helm
     HELM=/path/to/helm python3 crates/funcs/tests/data/regen.py
 
 Every expected value comes from helm, never from our own code. For each case a
@@ -147,8 +148,31 @@ def run_case(helm, case):
         shutil.rmtree(work, ignore_errors=True)
 
 
+def check_names(helm):
+    """Every name in src/names.rs must parse in a helm template, and env/expandenv
+    (which helm deletes from Sprig's map) must not."""
+    import re
+    src = open(os.path.join(HERE, "..", "..", "src", "names.rs"), encoding="utf-8").read()
+    names = re.findall(r'"([A-Za-z_0-9]+)"', src)
+
+    def defined(name):
+        case = {"name": name, "values": "", "template": "{{ if false }}{{ %s }}{{ end }}" % name}
+        _, res = run_case(helm, case)
+        return "not defined" not in res.get("error", "")
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        missing = [n for n, ok in zip(names, pool.map(defined, names)) if not ok]
+        extra = [n for n, ok in zip(["env", "expandenv"], pool.map(defined, ["env", "expandenv"])) if ok]
+    print(f"{len(names)} names checked; unknown to helm: {missing}; removed names helm knows: {extra}")
+    if missing or extra:
+        sys.exit(1)
+
+
 def main():
     helm = helm_path()
+    if sys.argv[1:] == ["--names"]:
+        check_names(helm)
+        return
     topics = sys.argv[1:] or sorted(f[:-4] for f in os.listdir(CASES) if f.endswith(".txt"))
     os.makedirs(GOLDEN, exist_ok=True)
     for topic in topics:
