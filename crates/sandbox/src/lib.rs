@@ -28,9 +28,9 @@
 //!   treated as `Ignore`, no `Warning` headers); no required-field or immutability checks.
 //! - **Admission**: none. Webhook configurations, quotas, limit ranges and pod security
 //!   are stored but never enforced; no service account token injection.
-//! - **Controllers**: none, unless `simulate_workloads`, which only writes status (no
-//!   ReplicaSets or Pods for Deployments, no Endpoints/EndpointSlices, no CronJob runs, no
-//!   Events). Garbage collection, namespace and CRD cleanup run synchronously inside the
+//! - **Controllers**: none, unless `simulate_workloads`, which writes status and keeps one
+//!   ReplicaSet per Deployment template (no Pods for workloads, no Endpoints/EndpointSlices,
+//!   no CronJob runs, no Events). Garbage collection, namespace and CRD cleanup run synchronously inside the
 //!   deleting request; Pods are deleted without a grace period.
 //! - **Lists**: `continue` pages show current state rather than a snapshot at the first
 //!   page's version; `resourceVersion`/`resourceVersionMatch` on lists are ignored.

@@ -2,8 +2,8 @@
 //! kube-controller-manager and kubelets would eventually write, so clients waiting for
 //! readiness (`helm install --wait`, hooks, `helm test`, `kubectl rollout status`) finish.
 //!
-//! It fills in status only: no ReplicaSets or Pods are created for Deployments, and no
-//! containers run. Pods whose `restartPolicy` is `Never` or `OnFailure` (hook and test
+//! It fills in status, and keeps one ReplicaSet per Deployment pod template (helm's legacy
+//! waiter and `kubectl rollout` look for it); no Pods are created and no containers run. Pods whose `restartPolicy` is `Never` or `OnFailure` (hook and test
 //! pods) succeed; other pods run and are Ready.
 
 use std::collections::HashSet;
@@ -56,6 +56,8 @@ fn desired_status(k: &Key, o: &Value) -> Option<Value> {
                 ],
             })
         }
+        // ReplicaSets owned by a Deployment are converged together with it.
+        ("apps", "replicasets") if o.pointer("/metadata/ownerReferences").is_some() => return None,
         ("apps", "replicasets") => {
             let r = int_at(o, "spec.replicas", 1);
             json!({"replicas": r, "fullyLabeledReplicas": r, "readyReplicas": r, "availableReplicas": r, "observedGeneration": generation})
@@ -171,9 +173,99 @@ fn without_times(v: &Value) -> Value {
     }
 }
 
+/// The `pod-template-hash` a ReplicaSet of this template gets: ten characters from the
+/// alphabet the deployment controller uses (the value only has to be stable and distinct).
+fn template_hash(template: &Value) -> String {
+    use sha2::Digest as _;
+    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let digest = sha2::Sha256::digest(serde_json::to_vec(template).unwrap_or_default());
+    digest
+        .iter()
+        .take(10)
+        .map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char)
+        .collect()
+}
+
+/// What the deployment controller keeps: one ReplicaSet per pod template, owned by the
+/// Deployment, with the current one scaled to `spec.replicas` and older ones to zero.
+/// Helm's legacy waiter and `kubectl rollout` look for it.
+fn converge_replica_sets(g: &mut crate::store::StoreGuard<'_>, key: &Key, deploy: &Value) {
+    let (Some(name), Some(uid)) = (meta_str(deploy, "name"), meta_str(deploy, "uid")) else {
+        return;
+    };
+    let replicas = int_at(deploy, "spec.replicas", 1);
+    let template = get_path(deploy, "spec.template")
+        .cloned()
+        .unwrap_or_else(|| json!({}));
+    let hash = template_hash(&template);
+    let rs_name = format!("{name}-{hash}");
+    let owned: Vec<(Key, Arc<Value>)> = g
+        .list("apps", "replicasets", Some(&key.namespace))
+        .filter(|(_, rs)| {
+            rs.get("metadata")
+                .and_then(|m| m.get("ownerReferences"))
+                .and_then(Value::as_array)
+                .is_some_and(|refs| {
+                    refs.iter()
+                        .any(|r| r.get("uid").and_then(Value::as_str) == Some(uid))
+                })
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for (k, rs) in &owned {
+        if k.name != rs_name && int_at(rs, "spec.replicas", 0) != 0 {
+            let mut old = (**rs).clone();
+            old["spec"]["replicas"] = json!(0);
+            old["status"] =
+                json!({"replicas": 0, "observedGeneration": old["metadata"]["generation"].clone()});
+            let _ = g.put(k.clone(), old);
+        }
+    }
+    let rs_key = Key::new("apps", "replicasets", &key.namespace, &rs_name);
+    let mut labels = get_path(&template, "metadata.labels")
+        .cloned()
+        .unwrap_or_else(|| json!({}));
+    labels["pod-template-hash"] = json!(hash);
+    let mut rs_template = template.clone();
+    rs_template["metadata"]["labels"] = labels.clone();
+    let mut selector = get_path(deploy, "spec.selector")
+        .cloned()
+        .unwrap_or_else(|| json!({}));
+    selector["matchLabels"]["pod-template-hash"] = json!(hash);
+    let existing = g.get(&rs_key);
+    let mut rs = match &existing {
+        Some(rs) => (**rs).clone(),
+        None => json!({
+            "kind": "ReplicaSet",
+            "apiVersion": "apps/v1",
+            "metadata": {
+                "name": rs_name, "namespace": key.namespace, "uid": crate::util::new_uid(),
+                "generation": 1, "creationTimestamp": now_rfc3339(), "labels": labels,
+                "annotations": {"deployment.kubernetes.io/desired-replicas": replicas.to_string(), "deployment.kubernetes.io/revision": "1"},
+                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": name, "uid": uid, "controller": true, "blockOwnerDeletion": true}],
+            },
+            "spec": {"replicas": replicas, "selector": selector, "template": rs_template},
+        }),
+    };
+    rs["spec"]["replicas"] = json!(replicas);
+    rs["status"] = json!({
+        "replicas": replicas, "fullyLabeledReplicas": replicas, "readyReplicas": replicas,
+        "availableReplicas": replicas, "observedGeneration": rs["metadata"]["generation"].clone(),
+    });
+    if existing.as_deref() != Some(&rs) {
+        let _ = g.put(rs_key, rs);
+    }
+}
+
 fn converge(state: &State, key: &Key) {
     let mut g = state.store.lock();
     let Some(obj) = g.get(key) else { return };
+    if key.group == "apps"
+        && key.resource == "deployments"
+        && meta_str(&obj, "deletionTimestamp").is_none()
+    {
+        converge_replica_sets(&mut g, key, &obj);
+    }
     let Some(status) = desired_status(key, &obj) else {
         return;
     };

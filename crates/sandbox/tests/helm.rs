@@ -160,6 +160,25 @@ async fn install_wait_waits_for_simulated_readiness() {
     assert_eq!(ready, "2");
     let phase = env.kubectl(&["get", "pvc", "app-data", "-o", "jsonpath={.status.phase}"]);
     assert_eq!(phase, "Bound");
+    // helm's legacy waiter also looks at the Deployment's current ReplicaSet.
+    let out = env.helm(&[
+        "install",
+        "old",
+        &chart("wait"),
+        "--wait=legacy",
+        "--timeout",
+        "60s",
+    ]);
+    assert!(out.contains("STATUS: deployed"), "{out}");
+    let rs = env.kubectl(&[
+        "get",
+        "rs",
+        "-l",
+        "app=old-web",
+        "-o",
+        "jsonpath={.items[0].status.readyReplicas}",
+    ]);
+    assert_eq!(rs, "2");
     env.sandbox.shutdown().await;
 }
 
