@@ -62,3 +62,40 @@ fn patches_match_kubectl() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn three_way_patches_match_kubectl_apply() {
+    let golden = fixture("kubectl_apply.json");
+    let cases = golden["cases"].as_array().unwrap();
+    assert!(cases.len() >= 150);
+    let ty = Schema::builtin().type_for("apps/v1", "Deployment").unwrap();
+    let mut failures = Vec::new();
+    for case in cases {
+        let want = &case["patch"];
+        let got = strategic::three_way(
+            Some(&case["original"]),
+            &case["modified"],
+            &case["current"],
+            ty,
+            true,
+        );
+        match got {
+            // Byte-for-byte: key order and list order as kubectl sends them.
+            Ok(p) if serde_json::to_string(&p).unwrap() == serde_json::to_string(want).unwrap() => {
+            }
+            other => failures.push(format!(
+                "{}:\n  got  {:?}\n  want {}",
+                case["name"],
+                other.map(|v| v.to_string()),
+                want
+            )),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} three-way patches differ from kubectl's:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}

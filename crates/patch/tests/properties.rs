@@ -183,6 +183,16 @@ fn strip_nulls(v: &mut Value) {
     }
 }
 
+/// Go's diff cannot express reordering a primitive list into its sorted
+/// order (diffListsOfScalars sorts the original in place before comparing,
+/// see strategic/diff.rs), so such lists are compared as sets.
+fn finalizers_sorted(mut v: Value) -> Value {
+    if let Some(Value::Array(f)) = v.pointer_mut("/metadata/finalizers") {
+        f.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+    }
+    v
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
@@ -191,7 +201,7 @@ proptest! {
         let ty = Schema::builtin().type_for("apps/v1", "Deployment").unwrap();
         let patch = strategic::two_way(&a, &b, ty).unwrap();
         let out = strategic::apply(&a, &patch, ty).unwrap();
-        prop_assert_eq!(out, b);
+        prop_assert_eq!(finalizers_sorted(out), finalizers_sorted(b));
     }
 
     #[test]
@@ -202,7 +212,7 @@ proptest! {
         let ty = Schema::builtin().type_for("apps/v1", "Deployment").unwrap();
         let patch = strategic::three_way(Some(&original), &modified, &original, ty, true).unwrap();
         let out = strategic::apply(&original, &patch, ty).unwrap();
-        prop_assert_eq!(out, modified);
+        prop_assert_eq!(finalizers_sorted(out), finalizers_sorted(modified));
     }
 
     #[test]

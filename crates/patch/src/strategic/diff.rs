@@ -275,10 +275,16 @@ fn diff_lists(
         _ => {
             let (add, del) = diff_lists_of_scalars(original, modified, opts);
             let add = sort_by_order(add, modified, merge_key, false, path)?;
+            // diffListsOfScalars sorts the original list in place (sortScalars
+            // on the caller's slice), so Go compares the *sorted* original
+            // with modified here: an unsorted list always gets an order.
+            let mut sorted_original = original.to_vec();
+            sort_scalars(&mut sorted_original);
             let mut order = Vec::new();
             if opts.set_element_order
                 && ((!opts.ignore_deletions && !del.is_empty())
-                    || (!opts.ignore_changes_and_additions && !same_value_list(original, modified)))
+                    || (!opts.ignore_changes_and_additions
+                        && !same_value_list(&sorted_original, modified)))
             {
                 order = modified.to_vec();
             }
