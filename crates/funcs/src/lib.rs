@@ -10,6 +10,7 @@ mod crypto;
 mod dates;
 mod dicts;
 mod encoding;
+mod errors;
 mod flow;
 mod helm;
 mod lists;
@@ -25,6 +26,7 @@ mod urls;
 
 use charthouse_gotmpl::Func;
 
+pub use errors::helm_error_message;
 pub use names::HELM_FUNCTION_NAMES;
 
 /// What the embedder decides about the environment the functions run in.
