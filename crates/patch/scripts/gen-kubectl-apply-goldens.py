@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Record the three-way strategic merge patches the real kubectl computes
-for client-side `kubectl apply`, as goldens for tests/oracle.rs.
+"""Record the three-way patches the real kubectl computes for client-side
+`kubectl apply` (strategic merge patches for built-in kinds, JSON merge
+patches for custom resources), as goldens for tests/oracle.rs.
 
 Usage: gen-kubectl-apply-goldens.py > crates/patch/tests/data/kubectl_apply.json
 (finds kubectl with scripts/helm-oracle --kubectl, or takes $KUBECTL).
@@ -33,7 +34,13 @@ DISCOVERY = {
              "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]},
     "/apis": {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
         {"name": "apps", "versions": [{"groupVersion": "apps/v1", "version": "v1"}],
-         "preferredVersion": {"groupVersion": "apps/v1", "version": "v1"}}]},
+         "preferredVersion": {"groupVersion": "apps/v1", "version": "v1"}},
+        {"name": "example.com", "versions": [{"groupVersion": "example.com/v1", "version": "v1"}],
+         "preferredVersion": {"groupVersion": "example.com/v1", "version": "v1"}}]},
+    "/apis/example.com/v1": {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": "example.com/v1",
+                             "resources": [{"name": "widgets", "singularName": "widget", "namespaced": True,
+                                            "kind": "Widget", "verbs": ["create", "delete", "get", "list",
+                                                                         "patch", "update", "watch"]}]},
     "/api/v1": {"kind": "APIResourceList", "groupVersion": "v1", "resources": [
         {"name": "configmaps", "singularName": "configmap", "namespaced": True, "kind": "ConfigMap",
          "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"]},
@@ -132,6 +139,38 @@ def deployment(rng):
     return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta, "spec": spec}
 
 
+def widget(rng):
+    """A custom resource: kubectl has no Go type for it and sends a
+    three-way JSON merge patch (jsonmergepatch.CreateThreeWayJSONMergePatch)."""
+    spec = {}
+    for k in rng.sample(["size", "color", "tags", "nested", "items"], rng.randint(1, 4)):
+        spec[k] = {
+            "size": rng.randint(1, 3),
+            "color": rng.choice(["red", "blue"]),
+            "tags": rng.sample(["a", "b", "c"], rng.randint(0, 2)),
+            "nested": {x: rng.choice([1, "v", True]) for x in rng.sample(["p", "q", "r"], rng.randint(0, 3))},
+            "items": [{"id": i, "on": rng.random() < 0.5} for i in range(rng.randint(0, 2))],
+        }[k]
+    meta = {"name": "w", "namespace": "default"}
+    if rng.random() < 0.5:
+        meta["labels"] = {k: "x" for k in rng.sample(["app", "tier"], rng.randint(1, 2))}
+    return {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": meta, "spec": spec}
+
+
+def live_widget(rng, applied):
+    live = copy.deepcopy(applied)
+    live["metadata"]["uid"] = "u-2"
+    live["metadata"]["resourceVersion"] = "9"
+    live["metadata"].setdefault("annotations", {})[LAST] = last_applied(applied)
+    if rng.random() < 0.4:
+        live["spec"]["addedByController"] = {"x": 1}
+    if rng.random() < 0.3:
+        live["status"] = {"ready": True}
+    if rng.random() < 0.3 and "nested" in live["spec"]:
+        live["spec"]["nested"]["someoneElse"] = "1"
+    return live
+
+
 def live_from(rng, applied):
     """The live object: what was applied plus changes made by others."""
     live = copy.deepcopy(applied)
@@ -162,10 +201,16 @@ def main():
     rng = random.Random(20261121)
     cases = []
     try:
-        for i in range(150):
-            original = deployment(rng)
-            modified = deployment(rng) if rng.random() < 0.5 else copy.deepcopy(original)
-            if modified == original:
+        for i in range(230):
+            crd = i >= 150
+            original = widget(rng) if crd else deployment(rng)
+            if crd:
+                modified = widget(rng) if rng.random() < 0.6 else copy.deepcopy(original)
+                if modified == original:
+                    modified["spec"]["color"] = "green"
+            else:
+                modified = deployment(rng) if rng.random() < 0.5 else copy.deepcopy(original)
+            if modified == original and not crd:
                 # small edits of the same configuration
                 tspec = modified["spec"]["template"]["spec"]
                 if rng.random() < 0.5 and len(tspec["containers"]) > 1:
@@ -174,7 +219,7 @@ def main():
                     tspec["containers"][0]["image"] = "changed"
                 if rng.random() < 0.5:
                     modified["metadata"]["labels"] = {"app": "z"}
-            State.live = live_from(rng, original)
+            State.live = live_widget(rng, original) if crd else live_from(rng, original)
             State.patch = None
             with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
                 json.dump(modified, f)
@@ -193,7 +238,7 @@ def main():
             modified_with = copy.deepcopy(modified)
             modified_with["metadata"].setdefault("annotations", {})[LAST] = (
                 sent if sent is not None else State.live["metadata"]["annotations"][LAST])
-            case = {"name": f"apply {i}", "original": json.loads(State.live["metadata"]["annotations"][LAST]),
+            case = {"name": f"apply {i}", "kind": modified["kind"], "original": json.loads(State.live["metadata"]["annotations"][LAST]),
                     "modified": modified_with, "current": State.live}
             if State.patch is not None:
                 case["patch"] = State.patch
