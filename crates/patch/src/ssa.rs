@@ -1098,6 +1098,53 @@ mod tests {
     }
 
     #[test]
+    fn typical_chart_objects_pass_the_configuration_check() {
+        let crd = json!({
+            "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": {"name": "widgets.example.com", "annotations": {"controller-gen.kubebuilder.io/version": "v0.16.1"}},
+            "spec": {"group": "example.com", "names": {"kind": "Widget", "listKind": "WidgetList",
+                "plural": "widgets", "singular": "widget", "shortNames": ["wd"]},
+              "scope": "Namespaced",
+              "versions": [{"name": "v1", "served": true, "storage": true,
+                "subresources": {"status": {}},
+                "additionalPrinterColumns": [{"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"}],
+                "schema": {"openAPIV3Schema": {"type": "object", "description": "d",
+                  "properties": {"spec": {"type": "object", "required": ["size"],
+                    "properties": {"size": {"type": "integer", "minimum": 1, "default": 1},
+                      "mode": {"type": "string", "enum": ["a", "b"]},
+                      "extra": {"type": "object", "x-kubernetes-preserve-unknown-fields": true},
+                      "ports": {"type": "array", "x-kubernetes-list-type": "map",
+                        "x-kubernetes-list-map-keys": ["name"],
+                        "items": {"type": "object", "properties": {"name": {"type": "string"}}}},
+                      "quantity": {"anyOf": [{"type": "integer"}, {"type": "string"}],
+                        "x-kubernetes-int-or-string": true, "pattern": "^x$"}},
+                    "x-kubernetes-validations": [{"rule": "self.size > 0", "message": "m"}]},
+                  "status": {"type": "object", "properties": {"conditions": {"type": "array",
+                    "items": {"type": "object"}}}}}}}}]},
+            "status": {"acceptedNames": {"kind": "", "plural": ""}, "conditions": [], "storedVersions": []}
+        });
+        let ty = Schema::builtin()
+            .type_for("apiextensions.k8s.io/v1", "CustomResourceDefinition")
+            .unwrap();
+        let mut o = opts("helm", false);
+        o.api_version = "apiextensions.k8s.io/v1".into();
+        apply(None, &crd, &o, ty).unwrap();
+        let deploy = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "d", "labels": {"app.kubernetes.io/version": "1.0"}},
+            "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "d"}},
+              "template": {"metadata": {"labels": {"app": "d"}, "annotations": {"checksum/config": "abc"}},
+                "spec": {"containers": [{"name": "c", "image": "i", "ports": [{"containerPort": 80, "name": "http"}],
+                  "resources": {"limits": {"cpu": 1, "memory": "128Mi"}, "requests": {"cpu": "100m"}},
+                  "livenessProbe": {"httpGet": {"path": "/", "port": "http"}},
+                  "env": [{"name": "A", "valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}}}],
+                  "securityContext": {"runAsNonRoot": true, "capabilities": {"drop": ["ALL"]}}}],
+                  "volumes": [{"name": "v", "configMap": {"name": "cm", "defaultMode": 420}}]}}}});
+        let ty = Schema::builtin().type_for("apps/v1", "Deployment").unwrap();
+        o.api_version = "apps/v1".into();
+        apply(None, &deploy, &o, ty).unwrap();
+    }
+
+    #[test]
     fn many_conflicts_are_grouped_by_manager() {
         let c = |m: &str, p: &str| Conflict {
             manager: m.into(),
