@@ -428,6 +428,30 @@ impl Schema {
         Ok(())
     }
 
+    /// Forget the kinds a CustomResourceDefinition defined (when it is
+    /// deleted): its group/versions fall back to the deduced type.
+    pub fn remove_crd(&mut self, crd: &Value) {
+        let group = crd
+            .pointer("/spec/group")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let kind = crd
+            .pointer("/spec/names/kind")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        for v in crd
+            .pointer("/spec/versions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(name) = v.get("name").and_then(Value::as_str) {
+                self.kinds
+                    .remove(&(format!("{group}/{name}"), kind.to_string()));
+            }
+        }
+    }
+
     /// Give a custom resource's root (or an embedded resource) the
     /// apiVersion/kind/metadata fields every object has, as the apiserver does
     /// whether or not the CRD schema lists them.
@@ -779,6 +803,9 @@ mod tests {
         assert!(spec.field("sel").unwrap().0.is_atomic());
         assert!(spec.field("other").is_none());
         assert!(s.type_for("example.com/v2", "Widget").unwrap().is_deduced());
+        let mut s = s;
+        s.remove_crd(&crd);
+        assert!(s.type_for("example.com/v1", "Widget").is_none());
         assert!(Schema::builtin().with_crd(&json!({"spec": {}})).is_err());
     }
 }
