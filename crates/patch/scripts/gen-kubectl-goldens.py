@@ -85,6 +85,103 @@ def deployment(rng):
     return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta, "spec": spec}
 
 
+def pod(rng):
+    """A Pod using many list fields with different merge keys."""
+    def container(n):
+        c = {"name": n, "image": "i"}
+        if rng.random() < 0.6:
+            c["volumeMounts"] = [{"name": "v", "mountPath": m} for m in rng.sample(["/a", "/b", "/c"], rng.randint(1, 2))]
+        if rng.random() < 0.5:
+            c["ports"] = [{"containerPort": p, "protocol": rng.choice(["TCP", "UDP"])} for p in rng.sample([80, 53], rng.randint(1, 2))]
+        if rng.random() < 0.4:
+            c["command"] = ["sh", "-c", rng.choice(["true", "false"])]
+        return c
+    spec = {"containers": [container(n) for n in rng.sample(["a", "b", "c"], rng.randint(1, 3))]}
+    if rng.random() < 0.5:
+        spec["initContainers"] = [container("init")]
+    if rng.random() < 0.5:
+        spec["imagePullSecrets"] = [{"name": n} for n in rng.sample(["r1", "r2"], rng.randint(1, 2))]
+    if rng.random() < 0.4:
+        spec["hostAliases"] = [{"ip": "10.0.0.1", "hostnames": ["a"]}]
+    if rng.random() < 0.4:
+        spec["topologySpreadConstraints"] = [{"topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule", "maxSkew": 1}]
+    if rng.random() < 0.5:
+        spec["volumes"] = [{"name": "v", "emptyDir": {}}]
+    meta = {"name": "p"}
+    if rng.random() < 0.4:
+        meta["ownerReferences"] = [{"apiVersion": "v1", "kind": "X", "name": "o", "uid": u} for u in rng.sample(["u1", "u2"], rng.randint(1, 2))]
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}
+
+
+def pod_patch(rng, obj):
+    spec = obj["spec"]
+    p = {}
+    ps = {}
+    names = [c["name"] for c in spec["containers"]]
+    if rng.random() < 0.7:
+        items = []
+        for n in rng.sample(names + ["new"], rng.randint(1, 2)):
+            c = {"name": n}
+            r = rng.random()
+            if r < 0.3:
+                c["volumeMounts"] = [{"mountPath": rng.choice(["/a", "/z"]), "name": "w"}]
+            elif r < 0.45:
+                c["volumeMounts"] = [{"mountPath": "/a", "$patch": "delete"}]
+            elif r < 0.6:
+                c["ports"] = [{"containerPort": rng.choice([80, 8080]), "protocol": "TCP", "name": "p"}]
+            elif r < 0.7:
+                c["command"] = ["new"]
+            elif r < 0.8:
+                c["$patch"] = "delete"
+            else:
+                c["image"] = "j"
+            items.append(c)
+        ps["containers"] = items
+    if rng.random() < 0.3:
+        ps["imagePullSecrets"] = [{"name": rng.choice(["r1", "r3"])}]
+    if rng.random() < 0.2:
+        ps["hostAliases"] = [{"ip": rng.choice(["10.0.0.1", "10.0.0.2"]), "hostnames": ["b"]}]
+    if rng.random() < 0.2:
+        ps["topologySpreadConstraints"] = [{"topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule", "maxSkew": 2}]
+    if rng.random() < 0.2:
+        ps["volumes"] = [{"name": "v", "$retainKeys": ["name", "hostPath"], "hostPath": {"path": "/x"}}]
+    if rng.random() < 0.2:
+        ps["initContainers"] = [{"name": "init", "image": "k"}]
+    if ps:
+        p["spec"] = ps
+    if rng.random() < 0.3:
+        p["metadata"] = {"ownerReferences": [{"uid": rng.choice(["u1", "u3"]), "name": "o2", "apiVersion": "v1", "kind": "X"}]}
+    return p or {"metadata": {"labels": {"x": "1"}}}
+
+
+def service(rng):
+    ports = [{"name": n, "port": p, "protocol": "TCP", "targetPort": p}
+             for n, p in rng.sample([("http", 80), ("https", 443), ("m", 9090)], rng.randint(1, 3))]
+    spec = {"ports": ports, "selector": {"app": "x"}}
+    if rng.random() < 0.3:
+        spec["externalIPs"] = ["1.2.3.4"]
+    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": spec}
+
+
+def service_patch(rng, obj):
+    ports = []
+    for _ in range(rng.randint(1, 2)):
+        port = rng.choice([80, 443, 8443])
+        r = rng.random()
+        if r < 0.5:
+            ports.append({"port": port, "targetPort": rng.choice([8080, "web"])})
+        elif r < 0.7:
+            ports.append({"port": port, "$patch": "delete"})
+        else:
+            ports.append({"port": port, "name": "n%d" % port, "protocol": "UDP"})
+    p = {"spec": {"ports": ports}}
+    if rng.random() < 0.3:
+        p["spec"]["selector"] = {"app": None, "tier": "t"}
+    if rng.random() < 0.2:
+        p["spec"]["externalIPs"] = ["5.6.7.8"]
+    return p
+
+
 def strategic_patch(rng, obj):
     """A random strategic merge patch against obj, directives included."""
     p = {}
@@ -225,6 +322,15 @@ def main():
     for name, ptype, obj, patch in HAND:
         cases.append({"name": name, "type": ptype, "object": obj, "patch": patch,
                       **run(kubectl, obj, patch, ptype)})
+    for i in range(120):
+        if i % 3 == 2:
+            obj = service(rng)
+            patch = service_patch(rng, copy.deepcopy(obj))
+        else:
+            obj = pod(rng)
+            patch = pod_patch(rng, copy.deepcopy(obj))
+        cases.append({"name": f"{obj['kind'].lower()} {i}", "type": "strategic", "object": obj,
+                      "patch": patch, **run(kubectl, obj, patch, "strategic")})
     for i in range(300):
         obj = deployment(rng)
         kind = rng.choice(["strategic", "strategic", "strategic", "json", "merge"])
