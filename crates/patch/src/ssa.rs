@@ -319,12 +319,7 @@ impl Managed {
         list.sort_by(|p, q| {
             p.operation
                 .cmp(&q.operation)
-                .then_with(|| {
-                    p.time
-                        .as_deref()
-                        .unwrap_or("")
-                        .cmp(q.time.as_deref().unwrap_or(""))
-                })
+                .then_with(|| unix_seconds(p.time.as_deref()).cmp(&unix_seconds(q.time.as_deref())))
                 .then_with(|| p.manager.cmp(&q.manager))
                 .then_with(|| p.api_version.cmp(&q.api_version))
                 .then_with(|| {
@@ -352,6 +347,40 @@ impl Managed {
             })
             .collect()
     }
+}
+
+/// Whole seconds since the epoch of an RFC 3339 time, as Go's `Time.Unix`
+/// (0 for a missing or unreadable time, as for a nil time in Go's sort).
+fn unix_seconds(t: Option<&str>) -> i64 {
+    t.and_then(parse_rfc3339).unwrap_or(0)
+}
+
+fn parse_rfc3339(t: &str) -> Option<i64> {
+    let num = |s: &str| s.parse::<i64>().ok();
+    let (date, rest) = t.split_once(['T', 't'])?;
+    let mut d = date.splitn(3, '-');
+    let (y, m, day) = (num(d.next()?)?, num(d.next()?)?, num(d.next()?)?);
+    let (clock, offset) = if let Some(c) = rest.strip_suffix(['Z', 'z']) {
+        (c, 0)
+    } else {
+        let at = rest.rfind(['+', '-'])?;
+        let (c, off) = rest.split_at(at);
+        let sign = if off.starts_with('-') { -1 } else { 1 };
+        let (oh, om) = off.get(1..)?.split_once(':')?;
+        (c, sign * (num(oh)? * 3600 + num(om)? * 60))
+    };
+    let clock = clock.split('.').next()?;
+    let mut c = clock.splitn(3, ':');
+    let (h, mi, sec) = (num(c.next()?)?, num(c.next()?)?, num(c.next()?)?);
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + h * 3600 + mi * 60 + sec - offset)
 }
 
 /// The fields the apiserver never records as owned (stripmeta.go).
@@ -871,7 +900,7 @@ pub fn track_update_with_reset(
 /// capmanagers.go: when there are more than ten Update entries, fold the
 /// oldest ones, per API version, into one `ancient-changes` entry.
 fn cap_managers(managed: &mut Managed) {
-    let mut updaters: Vec<(String, String, Key)> = managed
+    let mut updaters: Vec<(i64, String, Key)> = managed
         .entries
         .iter()
         .filter(|(_, e)| e.operation == "Update")
@@ -882,7 +911,7 @@ fn cap_managers(managed: &mut Managed) {
                 &e.api_version,
                 e.subresource.as_deref(),
             );
-            (e.time.clone().unwrap_or_default(), id, k.clone())
+            (unix_seconds(e.time.as_deref()), id, k.clone())
         })
         .collect();
     if updaters.len() <= MAX_UPDATE_MANAGERS {
@@ -946,6 +975,18 @@ mod tests {
             subresource: None,
             api_version: "v1".into(),
         }
+    }
+
+    #[test]
+    fn times_sort_by_whole_seconds() {
+        assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_rfc3339("2026-11-21T18:51:22Z"), Some(1_795_287_082));
+        assert_eq!(
+            parse_rfc3339("2026-11-21T19:51:22.75+01:00"),
+            Some(1_795_287_082)
+        );
+        assert_eq!(parse_rfc3339("garbage"), None);
+        assert_eq!(unix_seconds(None), 0);
     }
 
     #[test]
