@@ -24,15 +24,25 @@
 //!   converts between versions).
 //! - Union fields (`x-kubernetes-unions`) are not normalized.
 
-use std::collections::BTreeMap;
+mod conflict;
+mod entries;
+mod last_applied;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+pub use conflict::{ApplyError, Conflict};
+pub use last_applied::LAST_APPLIED;
+
+use entries::{
+    Entry, Key, Managed, cap_managers, decode, strip_set, with_managed_fields,
+    without_managed_fields,
+};
+use last_applied::{KUBECTL, allowed_by_last_applied, build_last_applied, last_applied};
 
 use crate::error::{Error, Result};
 use crate::managed::{FieldSet, PathElement, path_string};
 use crate::schema::TypeRef;
 use crate::typed;
-
 /// What an apply request says besides its body.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ApplyOptions {
@@ -67,370 +77,6 @@ pub struct UpdateOptions {
 /// `kubectl`), as `managerOrUserAgent` in k8s.io/apiserver does.
 pub fn manager_from_user_agent(user_agent: &str) -> String {
     user_agent.split('/').next().unwrap_or("").to_string()
-}
-
-/// One field owned by another manager that an apply would change.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Conflict {
-    /// The other manager's name.
-    pub manager: String,
-    /// Its operation (`Apply` or `Update`).
-    pub operation: String,
-    /// Its API version (shown for `Update` managers).
-    pub api_version: String,
-    /// Its subresource, if any.
-    pub subresource: Option<String>,
-    /// The field, as the apiserver prints it (`.data.x`).
-    pub field_path: String,
-}
-
-impl Conflict {
-    /// The manager as the apiserver names it in messages: `"a"`, or
-    /// `"kubectl" using v1` for an Update manager, with `with subresource "status"` when set.
-    pub fn manager_display(&self) -> String {
-        let mut s = format!("{:?}", self.manager);
-        if let Some(sub) = &self.subresource {
-            s = format!("{s} with subresource {sub:?}");
-        }
-        if self.operation == "Update" {
-            s = format!("{s} using {}", self.api_version);
-        }
-        s
-    }
-}
-
-/// Why a server-side apply failed.
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ApplyError {
-    /// Fields other managers own would change (HTTP 409).
-    #[error("{}", conflict_message(.0))]
-    Conflicts(Vec<Conflict>),
-    /// The request or the stored object could not be processed.
-    #[error(transparent)]
-    Invalid(#[from] Error),
-}
-
-impl ApplyError {
-    /// The `Status` object the apiserver answers a conflict with (409,
-    /// reason `Conflict`, one `FieldManagerConflict` cause per field), or
-    /// `None` for [`ApplyError::Invalid`].
-    pub fn status(&self) -> Option<Value> {
-        let ApplyError::Conflicts(conflicts) = self else {
-            return None;
-        };
-        let causes: Vec<Value> = conflicts
-            .iter()
-            .map(|c| {
-                json!({
-                    "reason": "FieldManagerConflict",
-                    "message": format!("conflict with {}", c.manager_display()),
-                    "field": c.field_path,
-                })
-            })
-            .collect();
-        Some(json!({
-            "kind": "Status",
-            "apiVersion": "v1",
-            "metadata": {},
-            "status": "Failure",
-            "message": conflict_message(conflicts),
-            "reason": "Conflict",
-            "details": {"causes": causes},
-            "code": 409
-        }))
-    }
-}
-
-fn conflict_message(conflicts: &[Conflict]) -> String {
-    if let [c] = conflicts {
-        return format!(
-            "Apply failed with 1 conflict: conflict with {}: {}",
-            c.manager_display(),
-            c.field_path
-        );
-    }
-    // Grouped by manager, managers in the order of their encoded identifiers.
-    let mut by: BTreeMap<String, (String, Vec<&str>)> = BTreeMap::new();
-    for c in conflicts {
-        by.entry(manager_identifier(c))
-            .or_insert_with(|| (c.manager_display(), Vec::new()))
-            .1
-            .push(&c.field_path);
-    }
-    let mut lines = Vec::new();
-    for (display, paths) in by.values() {
-        lines.push(format!("conflicts with {display}:"));
-        for p in paths {
-            lines.push(format!("- {p}"));
-        }
-    }
-    format!(
-        "Apply failed with {} conflicts: {}",
-        conflicts.len(),
-        lines.join("\n")
-    )
-}
-
-/// BuildManagerIdentifier: the JSON of the entry without fields and time
-/// (and without apiVersion for Apply).
-fn manager_identifier(c: &Conflict) -> String {
-    identifier(
-        &c.manager,
-        &c.operation,
-        &c.api_version,
-        c.subresource.as_deref(),
-    )
-}
-
-fn identifier(manager: &str, operation: &str, api_version: &str, sub: Option<&str>) -> String {
-    let mut m = Map::new();
-    m.insert("manager".into(), Value::String(manager.into()));
-    m.insert("operation".into(), Value::String(operation.into()));
-    if operation != "Apply" {
-        m.insert("apiVersion".into(), Value::String(api_version.into()));
-    }
-    if let Some(s) = sub {
-        m.insert("subresource".into(), Value::String(s.into()));
-    }
-    serde_json::to_string(&Value::Object(m)).unwrap_or_default()
-}
-
-/// One decoded `managedFields` entry.
-#[derive(Debug, Clone)]
-struct Entry {
-    manager: String,
-    operation: String,
-    api_version: String,
-    time: Option<String>,
-    subresource: Option<String>,
-    set: FieldSet,
-}
-
-impl Entry {
-    fn key(&self) -> (String, String, String, Option<String>) {
-        let av = if self.operation == "Apply" {
-            String::new()
-        } else {
-            self.api_version.clone()
-        };
-        (
-            self.manager.clone(),
-            self.operation.clone(),
-            av,
-            self.subresource.clone(),
-        )
-    }
-}
-
-type Key = (String, String, String, Option<String>);
-
-fn managed_err(path: String, message: impl Into<String>) -> Error {
-    Error::ManagedFields {
-        path,
-        message: message.into(),
-    }
-}
-
-/// Decode `metadata.managedFields` (DecodeManagedFields).
-fn decode(obj: &Value) -> Result<Vec<Entry>> {
-    let Some(list) = obj.pointer("/metadata/managedFields") else {
-        return Ok(Vec::new());
-    };
-    let Value::Array(list) = list else {
-        if list.is_null() {
-            return Ok(Vec::new());
-        }
-        return Err(managed_err(
-            ".metadata.managedFields".into(),
-            "must be a list",
-        ));
-    };
-    let mut out = Vec::new();
-    for (i, e) in list.iter().enumerate() {
-        let at = format!(".metadata.managedFields[{i}]");
-        let s = |k: &str| e.get(k).and_then(Value::as_str).map(String::from);
-        let operation = s("operation").unwrap_or_default();
-        if operation != "Apply" && operation != "Update" {
-            return Err(managed_err(at, "operation must be `Apply` or `Update`"));
-        }
-        let api_version = s("apiVersion").unwrap_or_default();
-        if api_version.is_empty() {
-            return Err(managed_err(at, "apiVersion must not be empty"));
-        }
-        match s("fieldsType").as_deref() {
-            Some("FieldsV1") => {}
-            None | Some("") => {
-                return Err(managed_err(
-                    at,
-                    format!("missing fieldsType in managed fields entry {i}"),
-                ));
-            }
-            Some(other) => {
-                return Err(managed_err(
-                    at,
-                    format!("invalid fieldsType {other:?} in managed fields entry {i}"),
-                ));
-            }
-        }
-        let set = match e.get("fieldsV1") {
-            Some(v) if !v.is_null() => FieldSet::from_fields_v1(v)?,
-            _ => FieldSet::new(),
-        };
-        out.push(Entry {
-            manager: s("manager").unwrap_or_default(),
-            operation,
-            api_version,
-            time: s("time"),
-            subresource: s("subresource").filter(|s| !s.is_empty()),
-            set,
-        });
-    }
-    Ok(out)
-}
-
-/// The managers of an object, one set per identifier.
-struct Managed {
-    entries: BTreeMap<Key, Entry>,
-}
-
-impl Managed {
-    fn from_entries(list: Vec<Entry>) -> Managed {
-        let mut entries = BTreeMap::new();
-        for e in list {
-            entries.insert(e.key(), e);
-        }
-        Managed { entries }
-    }
-
-    fn union_all(&self) -> FieldSet {
-        self.entries
-            .values()
-            .fold(FieldSet::new(), |acc, e| acc.union(&e.set))
-    }
-
-    /// The encoded, sorted list (encodeManagedFields + sortEncodedManagedFields).
-    fn encode(&self) -> Vec<Value> {
-        let mut list: Vec<&Entry> = self
-            .entries
-            .values()
-            .filter(|e| !e.set.is_empty())
-            .collect();
-        list.sort_by(|p, q| {
-            p.operation
-                .cmp(&q.operation)
-                .then_with(|| unix_seconds(p.time.as_deref()).cmp(&unix_seconds(q.time.as_deref())))
-                .then_with(|| p.manager.cmp(&q.manager))
-                .then_with(|| p.api_version.cmp(&q.api_version))
-                .then_with(|| {
-                    p.subresource
-                        .as_deref()
-                        .unwrap_or("")
-                        .cmp(q.subresource.as_deref().unwrap_or(""))
-                })
-        });
-        list.into_iter()
-            .map(|e| {
-                let mut m = Map::new();
-                m.insert("manager".into(), Value::String(e.manager.clone()));
-                m.insert("operation".into(), Value::String(e.operation.clone()));
-                m.insert("apiVersion".into(), Value::String(e.api_version.clone()));
-                if let Some(t) = &e.time {
-                    m.insert("time".into(), Value::String(t.clone()));
-                }
-                m.insert("fieldsType".into(), Value::String("FieldsV1".into()));
-                m.insert("fieldsV1".into(), e.set.to_fields_v1());
-                if let Some(s) = &e.subresource {
-                    m.insert("subresource".into(), Value::String(s.clone()));
-                }
-                Value::Object(m)
-            })
-            .collect()
-    }
-}
-
-/// Whole seconds since the epoch of an RFC 3339 time, as Go's `Time.Unix`
-/// (0 for a missing or unreadable time, as for a nil time in Go's sort).
-fn unix_seconds(t: Option<&str>) -> i64 {
-    t.and_then(parse_rfc3339).unwrap_or(0)
-}
-
-fn parse_rfc3339(t: &str) -> Option<i64> {
-    let num = |s: &str| s.parse::<i64>().ok();
-    let (date, rest) = t.split_once(['T', 't'])?;
-    let mut d = date.splitn(3, '-');
-    let (y, m, day) = (num(d.next()?)?, num(d.next()?)?, num(d.next()?)?);
-    let (clock, offset) = if let Some(c) = rest.strip_suffix(['Z', 'z']) {
-        (c, 0)
-    } else {
-        let at = rest.rfind(['+', '-'])?;
-        let (c, off) = rest.split_at(at);
-        let sign = if off.starts_with('-') { -1 } else { 1 };
-        let (oh, om) = off.get(1..)?.split_once(':')?;
-        (c, sign * (num(oh)? * 3600 + num(om)? * 60))
-    };
-    let clock = clock.split('.').next()?;
-    let mut c = clock.splitn(3, ':');
-    let (h, mi, sec) = (num(c.next()?)?, num(c.next()?)?, num(c.next()?)?);
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + h * 3600 + mi * 60 + sec - offset)
-}
-
-/// The fields the apiserver never records as owned (stripmeta.go).
-fn strip_set() -> FieldSet {
-    let f = |s: &str| PathElement::Field(s.to_string());
-    let mut set = FieldSet::new();
-    set.insert(&[f("apiVersion")]);
-    set.insert(&[f("kind")]);
-    set.insert(&[f("metadata")]);
-    for n in [
-        "name",
-        "namespace",
-        "creationTimestamp",
-        "selfLink",
-        "uid",
-        "clusterName",
-        "generation",
-        "managedFields",
-        "resourceVersion",
-    ] {
-        set.insert(&[f("metadata"), f(n)]);
-    }
-    set
-}
-
-/// The object without `metadata.managedFields`.
-fn without_managed_fields(v: &Value) -> Value {
-    let mut v = v.clone();
-    if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut) {
-        m.shift_remove("managedFields");
-    }
-    v
-}
-
-/// Put the encoded entries into the object's metadata (none: no key).
-fn with_managed_fields(mut obj: Value, managed: &Managed) -> Value {
-    let encoded = managed.encode();
-    if let Value::Object(root) = &mut obj {
-        let meta = root
-            .entry("metadata")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Value::Object(m) = meta {
-            if encoded.is_empty() {
-                m.shift_remove("managedFields");
-            } else {
-                m.insert("managedFields".into(), Value::Array(encoded));
-            }
-        }
-    }
-    obj
 }
 
 /// Compare two versions, leaving out the fields the strategy resets
@@ -572,60 +218,6 @@ pub fn apply_with_reset(
         }
     }
     result
-}
-
-/// The manager name for which the apiserver maintains the client-side
-/// apply annotation on server-side apply.
-const KUBECTL: &str = "kubectl";
-/// The annotation `kubectl apply` (client-side) stores its configuration in.
-pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
-
-fn last_applied(obj: &Value) -> Option<&str> {
-    obj.pointer("/metadata/annotations")?
-        .get(LAST_APPLIED)?
-        .as_str()
-}
-
-/// The paths (as printed) a `kubectl` apply may take over without force:
-/// those the last-applied annotation sets and the live object still holds
-/// unchanged (allowedConflictsFromLastApplied).
-fn allowed_by_last_applied(
-    live: &Value,
-    opts: &ApplyOptions,
-    ty: TypeRef<'_>,
-) -> Option<std::collections::HashSet<String>> {
-    let text = last_applied(live).filter(|s| !s.is_empty())?;
-    let last: Value = serde_json::from_str(text).ok()?;
-    if last.get("apiVersion").and_then(Value::as_str) != Some(opts.api_version.as_str()) {
-        return None;
-    }
-    let set = typed::to_field_set(&last, ty).ok()?;
-    let cmp = typed::compare(&last, live, ty).ok()?;
-    let allowed = set
-        .difference(&cmp.modified)
-        .difference(&cmp.added)
-        .difference(&cmp.removed);
-    Some(allowed.paths().iter().map(|p| path_string(p)).collect())
-}
-
-/// The annotation value: the applied configuration without the annotation
-/// itself, encoded as Go's unstructured JSON encoder does (sorted keys,
-/// trailing newline).
-fn build_last_applied(config: &Value) -> String {
-    let mut c = config.clone();
-    if let Some(meta) = c.get_mut("metadata").and_then(Value::as_object_mut) {
-        let now_empty = match meta.get_mut("annotations").and_then(Value::as_object_mut) {
-            Some(ann) => {
-                ann.shift_remove(LAST_APPLIED);
-                ann.is_empty()
-            }
-            None => false,
-        };
-        if now_empty {
-            meta.shift_remove("annotations");
-        }
-    }
-    format!("{}\n", crate::gofmt::go_marshal(&c))
 }
 
 /// One apply attempt with the given `force`.
@@ -793,10 +385,6 @@ pub fn reset_fields(
     set
 }
 
-/// How many Update entries the apiserver keeps before folding the oldest
-/// into one `ancient-changes` entry (DefaultMaxUpdateManagers).
-const MAX_UPDATE_MANAGERS: usize = 10;
-
 /// Record a create, update or patch in `metadata.managedFields`: the
 /// updater (`opts.manager`, operation `Update`) gains every field it added
 /// or changed, other managers lose those fields and the ones it removed, as
@@ -897,71 +485,12 @@ pub fn track_update_with_reset(
     Ok(with_managed_fields(new_clean, &managed))
 }
 
-/// capmanagers.go: when there are more than ten Update entries, fold the
-/// oldest ones, per API version, into one `ancient-changes` entry.
-fn cap_managers(managed: &mut Managed) {
-    let mut updaters: Vec<(i64, String, Key)> = managed
-        .entries
-        .iter()
-        .filter(|(_, e)| e.operation == "Update")
-        .map(|(k, e)| {
-            let id = identifier(
-                &e.manager,
-                &e.operation,
-                &e.api_version,
-                e.subresource.as_deref(),
-            );
-            (unix_seconds(e.time.as_deref()), id, k.clone())
-        })
-        .collect();
-    if updaters.len() <= MAX_UPDATE_MANAGERS {
-        return;
-    }
-    updaters.sort();
-    let mut length = updaters.len();
-    let mut first_by_version: BTreeMap<String, Key> = BTreeMap::new();
-    for (_, _, key) in updaters {
-        if length <= MAX_UPDATE_MANAGERS {
-            break;
-        }
-        let Some(e) = managed.entries.get(&key).cloned() else {
-            continue;
-        };
-        let bucket: Key = (
-            "ancient-changes".into(),
-            "Update".into(),
-            e.api_version.clone(),
-            None,
-        );
-        let Some(first) = first_by_version.get(&e.api_version).cloned() else {
-            first_by_version.insert(e.api_version.clone(), key);
-            continue;
-        };
-        if !managed.entries.contains_key(&bucket)
-            && let Some(f) = managed.entries.remove(&first)
-        {
-            managed.entries.insert(
-                bucket.clone(),
-                Entry {
-                    manager: "ancient-changes".into(),
-                    subresource: None,
-                    ..f
-                },
-            );
-        }
-        managed.entries.remove(&key);
-        if let Some(b) = managed.entries.get_mut(&bucket) {
-            b.set = e.set.union(&b.set);
-            b.time = e.time.clone();
-        }
-        length -= 1;
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::entries::{parse_rfc3339, unix_seconds};
     use super::*;
     use crate::Schema;
+    use serde_json::json;
 
     fn cm() -> TypeRef<'static> {
         Schema::builtin().type_for("v1", "ConfigMap").unwrap()
