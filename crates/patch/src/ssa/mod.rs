@@ -393,7 +393,9 @@ pub fn reset_fields(
 /// type's zero value as the apiserver does).
 ///
 /// Managed fields set explicitly in `new` (non-empty and different from the
-/// stored ones) replace the stored ones, as in the apiserver.
+/// stored ones) replace the stored ones, and `managedFields: []` or `[{}]`
+/// clears them, as in the apiserver. An existing object (one whose stored
+/// version has a `metadata.uid`) without managed fields stays without them.
 ///
 /// # Errors
 /// [`Error::Typed`] when the object does not fit its type (e.g. a map-list
@@ -420,18 +422,41 @@ pub fn track_update_with_reset(
     ty: TypeRef<'_>,
     reset: &FieldSet,
 ) -> Result<Value> {
-    let from_new = if opts.subresource.is_some() {
+    // decodeLiveOrNew: entries the request sets win (unless it writes a
+    // subresource); `[]` or `[{}]` resets them; entries that do not decode
+    // count as none rather than failing the write.
+    let requested = new.pointer("/metadata/managedFields");
+    let clear = opts.subresource.is_none()
+        && match requested {
+            Some(Value::Array(a)) => {
+                a.is_empty() || (a.len() == 1 && a[0] == Value::Object(Map::new()))
+            }
+            _ => false,
+        };
+    let entries = if clear {
         Vec::new()
     } else {
-        decode(new).unwrap_or_default()
+        let from_new = if opts.subresource.is_some() {
+            Vec::new()
+        } else {
+            decode(new).unwrap_or_default()
+        };
+        if from_new.is_empty() {
+            old.and_then(|o| decode(o).ok()).unwrap_or_default()
+        } else {
+            from_new
+        }
     };
-    // As decodeLiveOrNew: stored entries that do not decode are dropped
-    // rather than failing the write.
-    let entries = if from_new.is_empty() {
-        old.and_then(|o| decode(o).ok()).unwrap_or_default()
-    } else {
-        from_new
-    };
+    // skipnonapplied.go: an existing object without managed fields stays
+    // untracked until someone applies to it.
+    let is_update = old.is_some_and(|o| {
+        o.pointer("/metadata/uid")
+            .and_then(Value::as_str)
+            .is_some_and(|u| !u.is_empty())
+    });
+    if entries.is_empty() && is_update {
+        return Ok(without_managed_fields(new));
+    }
     let mut managed = Managed::from_entries(entries);
     let old_clean = match old {
         Some(o) => without_managed_fields(o),
@@ -712,6 +737,38 @@ mod tests {
         let ty = Schema::builtin().type_for("apps/v1", "Deployment").unwrap();
         o.api_version = "apps/v1".into();
         apply(None, &deploy, &o, ty).unwrap();
+    }
+
+    #[test]
+    fn managed_fields_reset_and_untracked_objects() {
+        let u = |m: &str| UpdateOptions {
+            manager: m.into(),
+            time: "2026-11-21T19:00:00Z".into(),
+            subresource: None,
+            api_version: "v1".into(),
+        };
+        let cfg = json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "c", "uid": "u1"}, "data": {"a": "1"}});
+        let live = track_update(None, &cfg, &u("curl"), cm()).unwrap();
+        assert!(live["metadata"]["managedFields"].is_array());
+        let mut cleared = live.clone();
+        cleared["metadata"]["managedFields"] = json!([{}]);
+        let out = track_update(Some(&live), &cleared, &u("kubectl"), cm()).unwrap();
+        assert!(out["metadata"].get("managedFields").is_none());
+        // Later updates of the untracked object do not track either.
+        let mut next = out.clone();
+        next["data"]["b"] = json!("2");
+        let out = track_update(Some(&out), &next, &u("kubectl"), cm()).unwrap();
+        assert!(out["metadata"].get("managedFields").is_none());
+        // An apply starts tracking again.
+        let applied = apply(
+            Some(&out),
+            &json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"c": "3"}}),
+            &opts("m", false),
+            cm(),
+        )
+        .unwrap();
+        assert_eq!(applied["metadata"]["managedFields"][0]["manager"], "m");
     }
 
     #[test]
