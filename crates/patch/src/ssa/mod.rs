@@ -264,10 +264,10 @@ fn apply_once(
     }
     take_from_others(&live_clean, &merged, ty, &mut managed, &me, force, reset)?;
     strip(&mut managed, &me);
+    // managedfieldsupdater.go: the time moves only when the object changed;
+    // a no-op apply leaves it (and a new entry has none).
     let changed = !crate::merge_patch::same_value(&live_clean, &merged);
-    if let Some(e) = managed.entries.get_mut(&me)
-        && (changed || e.time.is_none())
-    {
+    if changed && let Some(e) = managed.entries.get_mut(&me) {
         e.time = Some(opts.time.clone());
     }
     // The apiserver decodes the result into its Go type: nulls go.
@@ -591,7 +591,11 @@ mod tests {
         let base = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
             "data": {"a": "1"}});
         let live = apply(None, &base, &opts("m", false), cm()).unwrap();
-        assert!(apply(Some(&live), &base, &opts("n", false), cm()).is_ok());
+        let out = apply(Some(&live), &base, &opts("n", false), cm()).unwrap();
+        // A no-op apply records the co-owner without a time, as Go does.
+        let n = &out["metadata"]["managedFields"][0];
+        assert_eq!(n["manager"], "n");
+        assert!(n.get("time").is_none());
     }
 
     #[test]
