@@ -2,24 +2,26 @@
 //! `pluck`, `keys`, `pick`, `omit`, `values`, `dig`, `merge`, `mergeOverwrite`,
 //! `deepCopy` and their `must` variants).
 //!
-//! # Caveats
-//!
-//! Go maps are references: `set`, `unset`, `merge` and `mergeOverwrite` change their
-//! first argument in place, and charts rely on it (`{{ $_ := set $d "k" 1 }}`). The
-//! gotmpl crate's maps are immutable shared values, so these functions return the
-//! changed map and leave the argument as it was; only their result shows the change.
+//! Go maps are references (<https://go.dev/blog/maps>): `set`, `unset`, `merge` and
+//! `mergeOverwrite` change the map they are given, in place, and return that same map
+//! (sprig v3.3.0 dict.go), and charts rely on it (`{{ $_ := set $d "k" 1 }}`,
+//! `{{ $_ := set .Values "x" 1 }}` seen by later templates). gotmpl's [`Map`] is shared
+//! and mutable behind [`Value::Map`]'s `Arc`, so these functions change it through
+//! [`Map::insert`]/[`Map::remove`]. `dict`, `pick` and `omit` build new maps;
+//! `deepCopy` copies every nested map.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use charthouse_gotmpl::{Func, FuncError, GoType, Map, Value};
 
 use crate::conv::{arg, arg_str, func, func_variadic, strval};
 use crate::flow::is_empty;
 
+/// The entries of a map argument as they are now (empty for anything else: the
+/// executor already converted a nil argument to an empty map).
 fn entries(v: &Value) -> BTreeMap<String, Value> {
     match v {
-        Value::Map(m) => m.entries.clone(),
+        Value::Map(m) => m.snapshot(),
         _ => BTreeMap::new(),
     }
 }
@@ -28,9 +30,16 @@ fn new_map(e: BTreeMap<String, Value>) -> Value {
     Value::map(e)
 }
 
-/// `set`/`unset` return their argument as Go's static `map[string]interface {}`.
-fn same_type(_orig: &Value, e: BTreeMap<String, Value>) -> Value {
-    new_map(e)
+/// The same Go map seen as Sprig's parameter type `map[string]interface {}`: Go's
+/// assignment of a `chartutil.Values` to that type converts the static type and keeps
+/// the map (so `typeOf (set .Values "k" 1)` is `map[string]interface {}`, and the
+/// change is visible through `.Values`).
+fn as_plain(v: &Value) -> Value {
+    match v {
+        Value::Map(m) if m.name.is_none() && m.elem == GoType::Interface => v.clone(),
+        Value::Map(m) => Value::Map(std::sync::Arc::new(m.converted(GoType::Interface, None))),
+        _ => new_map(BTreeMap::new()),
+    }
 }
 
 /// mergo's `isEmptyValue` with dereferencing, on an interface element.
@@ -41,69 +50,86 @@ fn mergo_empty(v: &Value) -> bool {
     }
 }
 
-/// mergo `deepMerge` of two `map[string]interface {}` (Sprig's `merge` with
-/// `overwrite == false`, `mergeOverwrite` with `true`). Per source key: a nil source
-/// value is copied only when overwriting; a map merges recursively into a map already
-/// there; anything else (slices included: mergo's slice branch ends the same way)
-/// replaces the destination when overwriting or when the destination is missing or
-/// empty (nil, 0, "", false, empty list or map).
+/// The error for data that contains itself: Go would recurse until its stack overflows.
+fn cycle_error() -> FuncError {
+    FuncError::new("cannot walk a map that contains itself (reference cycle)")
+}
+
+/// mergo `deepMerge` of two `map[string]interface {}` into `dst`, in place (Sprig's
+/// `merge` with `overwrite == false`, `mergeOverwrite` with `true`;
+/// dario.cat/mergo merge.go). Per source key, in sorted order:
+/// - a nil source value is copied only when overwriting;
+/// - a map source merges recursively into a map already there (changing that nested
+///   map in place), and afterwards the entry is kept unless it is still empty;
+/// - otherwise (slices included: mergo's slice branch ends the same way) the source
+///   value itself, shared, replaces the destination when overwriting or when the
+///   destination is missing or empty (nil, 0, "", false, empty list or map).
+///
+/// `path` holds the ids of the source maps being merged, to stop on a cycle.
 pub(crate) fn mergo_merge(
-    dst: &BTreeMap<String, Value>,
-    src: &BTreeMap<String, Value>,
+    dst: &Map,
+    src: &Map,
     overwrite: bool,
-) -> BTreeMap<String, Value> {
-    let mut out = dst.clone();
-    for (key, s) in src {
+    path: &mut Vec<usize>,
+) -> Result<(), FuncError> {
+    if path.contains(&src.id()) {
+        return Err(cycle_error());
+    }
+    path.push(src.id());
+    // A snapshot of src: dst may be src itself (`merge $d $d`) or contain it.
+    for (key, s) in src.snapshot() {
         if s.is_nil() {
             if overwrite {
-                out.insert(key.clone(), Value::Nil);
+                dst.insert(key, Value::Nil);
             }
             continue;
         }
-        let d = out.get(key).cloned();
-        if let (Value::Map(sm), Some(Value::Map(dm))) = (s, &d) {
-            let merged = mergo_merge(&dm.entries, &sm.entries, overwrite);
-            out.insert(
-                key.clone(),
-                Value::Map(Arc::new(Map {
-                    elem: dm.elem.clone(),
-                    name: dm.name.clone(),
-                    entries: merged,
-                })),
-            );
-            continue;
+        let d = dst.get(&key);
+        if let (Value::Map(sm), Some(Value::Map(dm))) = (&s, &d) {
+            mergo_merge(dm, sm, overwrite, path)?;
+            // mergo re-reads the destination element after the recursive merge: a map
+            // that is still empty is then replaced by the source map.
+            if !dm.is_empty() {
+                continue;
+            }
         }
         if overwrite || d.as_ref().is_none_or(mergo_empty) {
-            out.insert(key.clone(), s.clone());
+            dst.insert(key, s);
         }
     }
-    out
+    path.pop();
+    Ok(())
 }
 
-fn merge_all(a: &[Value], overwrite: bool) -> Value {
-    let first = arg(a, 0);
-    let mut acc = entries(&first);
-    for src in a.iter().skip(1) {
-        acc = mergo_merge(&acc, &entries(src), overwrite);
+/// Sprig's `merge`/`mergeOverwrite`: merges every source into the first map, in place,
+/// and returns that map.
+fn merge_all(a: &[Value], overwrite: bool) -> Result<Value, FuncError> {
+    let dst = as_plain(&arg(a, 0));
+    if let Value::Map(d) = &dst {
+        for src in a.iter().skip(1) {
+            if let Value::Map(s) = src {
+                mergo_merge(d, s, overwrite, &mut Vec::new())?;
+            }
+        }
     }
-    // Go returns dst, a map[string]interface {} (a named map passed in loses its name).
-    new_map(acc)
+    Ok(dst)
 }
 
-/// `copystructure.Copy`: values here are immutable, so a copy is the value itself with
-/// named map and list types kept.
+/// `copystructure.Copy`: every map and list is copied, recursively, keeping its Go
+/// type (a `chartutil.Values` stays one), so that changing the copy never changes the
+/// original ([`Value::deep_copy`]).
 fn deep_copy(v: &Value) -> Result<Value, FuncError> {
     if v.is_nil() {
         return Err(FuncError::new(
             "reflect: call of reflect.Value.Type on zero Value",
         ));
     }
-    Ok(v.clone())
+    v.deep_copy().ok_or_else(cycle_error)
 }
 
-fn type_assert_map(v: &Value) -> Result<&Map, FuncError> {
+fn type_assert_map(v: &Value) -> Result<std::sync::Arc<Map>, FuncError> {
     match v {
-        Value::Map(m) if m.name.is_none() && m.elem == GoType::Interface => Ok(m),
+        Value::Map(m) if m.name.is_none() && m.elem == GoType::Interface => Ok(m.clone()),
         other => Err(FuncError::new(format!(
             "interface conversion: interface {{}} is {}, not map[string]interface {{}}",
             if other.is_nil() {
@@ -138,13 +164,13 @@ fn dig(ps: &[Value]) -> Result<Value, FuncError> {
         }
     }
     for (i, k) in keys.iter().enumerate() {
-        let Some(step) = dict.entries.get(k) else {
+        let Some(step) = dict.get(k) else {
             return Ok(def.clone());
         };
         if i == keys.len() - 1 {
-            return Ok(step.clone());
+            return Ok(step);
         }
-        dict = type_assert_map(step)?;
+        dict = type_assert_map(&step)?;
     }
     Ok(def.clone())
 }
@@ -164,9 +190,9 @@ pub(crate) fn register(out: &mut Vec<Func>) {
         vec![m(), GoType::String],
         GoType::Interface,
         |a| {
-            Ok(entries(&arg(a, 0))
-                .get(arg_str(a, 1))
-                .cloned()
+            Ok(arg(a, 0)
+                .as_map()
+                .and_then(|m| m.get(arg_str(a, 1)))
                 .unwrap_or_else(|| Value::from("")))
         },
     ));
@@ -175,23 +201,33 @@ pub(crate) fn register(out: &mut Vec<Func>) {
         vec![m(), GoType::String, GoType::Interface],
         m(),
         |a| {
-            let d = arg(a, 0);
-            let mut e = entries(&d);
-            e.insert(arg_str(a, 1).to_string(), arg(a, 2));
-            Ok(same_type(&d, e))
+            // Go's `d[key] = value`: every holder of the map sees the new entry.
+            let d = as_plain(&arg(a, 0));
+            if let Value::Map(m) = &d {
+                m.insert(arg_str(a, 1), arg(a, 2));
+            }
+            Ok(d)
         },
     ));
     out.push(func("unset", vec![m(), GoType::String], m(), |a| {
-        let d = arg(a, 0);
-        let mut e = entries(&d);
-        e.remove(arg_str(a, 1));
-        Ok(same_type(&d, e))
+        // Go's `delete(d, key)`, in place.
+        let d = as_plain(&arg(a, 0));
+        if let Value::Map(m) = &d {
+            m.remove(arg_str(a, 1));
+        }
+        Ok(d)
     }));
     out.push(func(
         "hasKey",
         vec![m(), GoType::String],
         GoType::Bool,
-        |a| Ok(Value::Bool(entries(&arg(a, 0)).contains_key(arg_str(a, 1)))),
+        |a| {
+            Ok(Value::Bool(
+                arg(a, 0)
+                    .as_map()
+                    .is_some_and(|m| m.contains_key(arg_str(a, 1))),
+            ))
+        },
     ));
     out.push(func_variadic(
         "pluck",
@@ -203,7 +239,7 @@ pub(crate) fn register(out: &mut Vec<Func>) {
             Ok(Value::list(
                 a.iter()
                     .skip(1)
-                    .filter_map(|d| d.as_map().and_then(|m| m.entries.get(key)).cloned())
+                    .filter_map(|d| d.as_map().and_then(|m| m.get(key)))
                     .collect(),
             ))
         },
@@ -218,7 +254,7 @@ pub(crate) fn register(out: &mut Vec<Func>) {
             let mut k: Vec<String> = Vec::new();
             for d in a {
                 if let Some(m) = d.as_map() {
-                    k.extend(m.entries.keys().cloned());
+                    k.extend(m.keys());
                 }
             }
             Ok(Value::string_list(k))
@@ -255,7 +291,7 @@ pub(crate) fn register(out: &mut Vec<Func>) {
             vec![m()],
             m(),
             GoType::Interface,
-            move |a| Ok(merge_all(a, overwrite)),
+            move |a| merge_all(a, overwrite),
         ));
     }
     for name in ["deepCopy", "mustDeepCopy"] {

@@ -19,7 +19,7 @@ pub(crate) fn is_empty(v: &Value) -> bool {
         Value::String(s) => s.is_empty(),
         Value::Bytes(b) => b.is_empty(),
         Value::List(l) => l.items.is_empty(),
-        Value::Map(m) => m.entries.is_empty(),
+        Value::Map(m) => m.is_empty(),
         Value::Object(o) => match o.as_data() {
             Some(d) => is_empty(&d),
             None => false,

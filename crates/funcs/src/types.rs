@@ -32,11 +32,16 @@ pub(crate) fn deep_equal(a: &Value, b: &Value) -> bool {
                 && x.items.iter().zip(&y.items).all(|(p, q)| deep_equal(p, q))
         }
         (Value::Map(x), Value::Map(y)) => {
+            // The same Go map is deeply equal to itself (reflect.DeepEqual's shortcut,
+            // which also ends the walk of a map that contains itself).
             x.type_name() == y.type_name()
-                && x.entries.len() == y.entries.len()
-                && x.entries
-                    .iter()
-                    .all(|(k, v)| y.entries.get(k).is_some_and(|w| deep_equal(v, w)))
+                && (charthouse_gotmpl::Map::ptr_eq(x, y) || {
+                    let (x_entries, y_entries) = (x.snapshot(), y.snapshot());
+                    x_entries.len() == y_entries.len()
+                        && x_entries
+                            .iter()
+                            .all(|(k, v)| y_entries.get(k).is_some_and(|w| deep_equal(v, w)))
+                })
         }
         (Value::Object(x), Value::Object(y)) => {
             std::sync::Arc::ptr_eq(x, y)

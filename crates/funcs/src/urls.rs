@@ -353,7 +353,7 @@ pub(crate) fn register(out: &mut Vec<Func>) {
     }));
     out.push(func("urlJoin", vec![GoType::map()], GoType::String, |a| {
         let d = match arg(a, 0) {
-            Value::Map(m) => m.entries.clone(),
+            Value::Map(m) => m.snapshot(),
             _ => BTreeMap::new(),
         };
         let mut u = Url {

@@ -44,7 +44,24 @@ fn rv() -> GoType {
 
 /// The builtin `name`: its signature and implementation (`None` for `and`/`or`/`call`,
 /// which the executor handles itself).
-pub(crate) fn lookup(name: &str) -> Option<(Signature, Option<Builtin>)> {
+pub(crate) fn lookup(name: &str) -> Option<&'static (Signature, Option<Builtin>)> {
+    static TABLE: std::sync::LazyLock<
+        std::collections::HashMap<&'static str, (Signature, Option<Builtin>)>,
+    > = std::sync::LazyLock::new(|| {
+        NAMES
+            .iter()
+            .filter_map(|n| make(n).map(|e| (*n, e)))
+            .collect()
+    });
+    TABLE.get(name)
+}
+
+const NAMES: [&str; 19] = [
+    "and", "or", "call", "html", "index", "slice", "js", "len", "not", "print", "printf",
+    "println", "urlquery", "eq", "ge", "gt", "le", "lt", "ne",
+];
+
+fn make(name: &str) -> Option<(Signature, Option<Builtin>)> {
     let any = GoType::Interface;
     let b = GoType::Bool;
     let s = GoType::String;
@@ -123,7 +140,7 @@ fn length(a: &[Rv]) -> Result<Value, String> {
         Value::String(s) => Ok(Value::int(s.len() as i64)),
         Value::Bytes(b) => Ok(Value::int(b.len() as i64)),
         Value::List(l) => Ok(Value::int(l.items.len() as i64)),
-        Value::Map(m) => Ok(Value::int(m.entries.len() as i64)),
+        Value::Map(m) => Ok(Value::int(m.len() as i64)),
         v => Err(format!("len of type {}", v.type_name())),
     }
 }
@@ -194,8 +211,8 @@ fn index(a: &[Rv]) -> Result<Value, String> {
                         ));
                     }
                 };
-                item = match m.entries.get(&*key) {
-                    Some(v) => v.clone(),
+                item = match m.get(&key) {
+                    Some(v) => v,
                     None => m.elem.zero(),
                 };
             }

@@ -331,9 +331,13 @@ impl<'t> State<'t> {
                 }
                 return Ok(());
             }
-            Value::Map(m) if !m.entries.is_empty() => {
+            Value::Map(m) if !m.is_empty() => {
                 let iface = m.elem == GoType::Interface;
-                for (k, e) in &m.entries {
+                // Go's walkRange sorts the map with internal/fmtsort, which copies
+                // every key and value before the first iteration: changes the body
+                // makes to the map (Sprig's set/unset) are not seen by this loop. A
+                // snapshot does the same and holds no lock while the body runs.
+                for (k, e) in m.snapshot() {
                     let key = Rv::plain(Value::String(Arc::from(k.as_str())));
                     let f = self.one_iteration(
                         r,
@@ -651,21 +655,24 @@ impl<'t> State<'t> {
         final_: Option<Rv>,
     ) -> R<Rv> {
         self.at(NodeRef::Arg(ident));
-        let callee = if let Some(f) = self.set.func(name) {
-            Callee::Func(f.clone())
-        } else if let Some((_, b)) = builtins::lookup(name) {
-            Callee::Builtin(name, b)
-        } else {
-            return Err(self.errorf(format!("{} is not a defined function", gofmt::quote(name))));
-        };
-        let sig = match &callee {
-            Callee::Func(f) => f.signature().clone(),
-            Callee::Builtin(n, _) => builtins::lookup(n)
-                .map(|(s, _)| s)
-                .unwrap_or_else(|| Signature::new(vec![], GoType::Interface)),
-            Callee::Method(_) => Signature::new(vec![], GoType::Interface),
-        };
-        self.eval_call(dot, callee, &sig, cmd, name, args, final_)
+        if let Some(f) = self.set.func(name) {
+            let f = f.clone();
+            return self.eval_call(
+                dot,
+                Callee::Func(f.clone()),
+                f.signature(),
+                cmd,
+                name,
+                args,
+                final_,
+            );
+        }
+        match builtins::lookup(name) {
+            Some((sig, b)) => {
+                self.eval_call(dot, Callee::Builtin(name, *b), sig, cmd, name, args, final_)
+            }
+            None => Err(self.errorf(format!("{} is not a defined function", gofmt::quote(name)))),
+        }
     }
 
     fn eval_field(
@@ -685,9 +692,8 @@ impl<'t> State<'t> {
             }
             return Ok(Rv::plain(Value::Missing));
         }
-        let typ = receiver.static_type();
         if matches!(receiver.v, Value::Nil) {
-            return Err(self.errorf(format!("nil pointer evaluating {typ}.{name}")));
+            return Err(self.errorf(format!("nil pointer evaluating {}.{name}", receiver.static_type())));
         }
         if let Value::Object(o) = &receiver.v
             && let Some(sig) = o.method(name)
@@ -708,9 +714,9 @@ impl<'t> State<'t> {
                 return Err(s.errorf(format!("{name} is not a method but has arguments")));
             }
             let iface = m.elem == GoType::Interface;
-            match m.entries.get(name) {
+            match m.get(name) {
                 Some(v) => Ok(Rv {
-                    v: v.clone(),
+                    v,
                     iface,
                 }),
                 None => match s.opts.missing_key {
@@ -742,7 +748,7 @@ impl<'t> State<'t> {
             }
             _ => {}
         }
-        Err(self.errorf(format!("can't evaluate field {name} in type {typ}")))
+        Err(self.errorf(format!("can't evaluate field {name} in type {}", receiver.static_type())))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1051,32 +1057,34 @@ impl<'t> State<'t> {
                 NodeRef::Arg(n)
             )));
         };
-        let found = NodeRef::Arg(n).to_string();
+        let found = || NodeRef::Arg(n).to_string();
         let v = match typ {
             GoType::Bool => match n {
                 Arg::Bool { val, .. } => Value::Bool(*val),
-                _ => return Err(self.errorf(format!("expected bool; found {found}"))),
+                _ => return Err(self.errorf(format!("expected bool; found {}", found()))),
             },
             GoType::Float(t) => match n {
                 Arg::Number { num, .. } if num.is_float => Value::Float(num.float64, *t),
-                _ => return Err(self.errorf(format!("expected float; found {found}"))),
+                _ => return Err(self.errorf(format!("expected float; found {}", found()))),
             },
             GoType::Int(t) => match n {
                 Arg::Number { num, .. } if num.is_int => {
                     Value::Int(truncate_int(num.int64, *t), *t)
                 }
-                _ => return Err(self.errorf(format!("expected integer; found {found}"))),
+                _ => return Err(self.errorf(format!("expected integer; found {}", found()))),
             },
             GoType::Uint(t) => match n {
                 Arg::Number { num, .. } if num.is_uint => Value::Uint(num.uint64, *t),
-                _ => return Err(self.errorf(format!("expected unsigned integer; found {found}"))),
+                _ => {
+                    return Err(self.errorf(format!("expected unsigned integer; found {}", found())));
+                }
             },
             GoType::String => match n {
                 Arg::String { value, .. } => value.clone(),
-                _ => return Err(self.errorf(format!("expected string; found {found}"))),
+                _ => return Err(self.errorf(format!("expected string; found {}", found()))),
             },
             GoType::Interface | GoType::ReflectValue => self.eval_empty_interface(n)?,
-            _ => return Err(self.errorf(format!("can't handle {found} for arg of type {typ}"))),
+            _ => return Err(self.errorf(format!("can't handle {} for arg of type {typ}", found()))),
         };
         Ok(Rv::plain(v))
     }

@@ -11,7 +11,7 @@ use std::any::Any;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::func::{Context, Func, FuncError, Signature};
 
@@ -231,9 +231,10 @@ impl Drop for List {
     }
 }
 
-impl Drop for Map {
+impl Drop for Store {
     fn drop(&mut self) {
-        let entries = std::mem::take(&mut self.entries);
+        // Deeply nested data: drop without overflowing the stack.
+        let entries = std::mem::take(self.0.get_mut().unwrap_or_else(PoisonError::into_inner));
         if !entries.is_empty() {
             stacker::maybe_grow(32 * 1024, 1024 * 1024, move || drop(entries));
         }
@@ -269,42 +270,139 @@ impl List {
 }
 
 /// A Go map with string keys, iterated (and printed) in sorted key order as Go does.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Go maps are references: assigning a map to a variable, passing it to a function or
+/// template, or storing it in another map shares it, and a change made through one of
+/// these handles (Sprig's `set`, `unset`, `merge`) is seen through all of them
+/// (<https://go.dev/blog/maps>, "Map types are reference types"). A `Map` therefore keeps
+/// its entries behind a shared lock: cloning the [`Arc`] in [`Value::Map`] shares the map,
+/// [`Map::insert`] and [`Map::remove`] change it for every holder.
+///
+/// The entries are only reachable through short method calls that copy what they
+/// return; no lock is held while templates run, so a function called inside a `range`
+/// over a map may change that map (Go tolerates it; `range` iterates a
+/// [`Map::snapshot`]).
+///
+/// ```
+/// use charthouse_gotmpl::Value;
+/// let d = Value::map_from([("a", Value::int(1))]);
+/// let alias = d.clone();
+/// alias.as_map().unwrap().insert("b", Value::int(2));
+/// assert_eq!(d.as_map().unwrap().get("b"), Some(Value::int(2)));
+/// ```
 pub struct Map {
     /// The value type; `interface {}` for the maps YAML decoding and Sprig produce.
     pub elem: GoType,
     /// A named map type, e.g. `chartutil.Values`; `None` for `map[string]T`.
     pub name: Option<Str>,
-    /// The entries, sorted by key (Go sorts keys byte-wise, as `String`'s `Ord` does).
-    pub entries: BTreeMap<String, Value>,
+    /// The entries, sorted by key (Go sorts keys byte-wise, as `String`'s `Ord` does),
+    /// shared with every conversion of this map ([`Map::converted`]).
+    store: Arc<Store>,
 }
+
+/// The shared, mutable inside of a [`Map`].
+struct Store(RwLock<BTreeMap<String, Value>>);
 
 impl Map {
     /// A `map[string]interface {}`.
     pub fn new(entries: BTreeMap<String, Value>) -> Map {
-        Map {
-            elem: GoType::Interface,
-            name: None,
-            entries,
-        }
+        Map::with_type(GoType::Interface, None, entries)
     }
 
     /// A map with the given value type, e.g. `map[string]string`.
     pub fn typed(elem: GoType, entries: BTreeMap<String, Value>) -> Map {
-        Map {
-            elem,
-            name: None,
-            entries,
-        }
+        Map::with_type(elem, None, entries)
     }
 
     /// A map of a named type, e.g. `chartutil.Values` (underlying `map[string]interface {}`).
     pub fn named(name: &str, entries: BTreeMap<String, Value>) -> Map {
+        Map::with_type(GoType::Interface, Some(name), entries)
+    }
+
+    /// A map with the given value type and optional type name.
+    pub fn with_type(elem: GoType, name: Option<&str>, entries: BTreeMap<String, Value>) -> Map {
         Map {
-            elem: GoType::Interface,
-            name: Some(Str::from(name)),
-            entries,
+            elem,
+            name: name.map(Str::from),
+            store: Arc::new(Store(RwLock::new(entries))),
         }
+    }
+
+    /// Go's conversion of this map to another map type with the same underlying type
+    /// (`map[string]interface{}(values)`, helm's `Values.Table`): the result has the
+    /// new static type but shares the entries, as a converted Go map does.
+    pub fn converted(&self, elem: GoType, name: Option<&str>) -> Map {
+        Map {
+            elem,
+            name: name.map(Str::from),
+            store: Arc::clone(&self.store),
+        }
+    }
+
+    // A poisoned lock only means another thread panicked while holding it; the map
+    // itself is still a valid BTreeMap, so carry on with it rather than panic.
+    fn read(&self) -> RwLockReadGuard<'_, BTreeMap<String, Value>> {
+        self.store.0.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, BTreeMap<String, Value>> {
+        self.store.0.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The value under `key` (a cheap clone).
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.read().get(key).cloned()
+    }
+
+    /// Whether `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.read().contains_key(key)
+    }
+
+    /// The number of entries (Go's `len`).
+    pub fn len(&self) -> usize {
+        self.read().len()
+    }
+
+    /// Whether the map has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.read().is_empty()
+    }
+
+    /// The keys, sorted.
+    pub fn keys(&self) -> Vec<String> {
+        self.read().keys().cloned().collect()
+    }
+
+    /// A shallow copy of the entries as they are now, for iterating: the map may change
+    /// while the copy is walked (a function called inside `range` may `set` on it).
+    pub fn snapshot(&self) -> BTreeMap<String, Value> {
+        self.read().clone()
+    }
+
+    /// Sets `key` to `value` for every holder of this map (Go's `m[key] = value`);
+    /// returns the value it replaced.
+    pub fn insert(&self, key: impl Into<String>, value: Value) -> Option<Value> {
+        // The replaced value is dropped by the caller, after the lock is released.
+        self.write().insert(key.into(), value)
+    }
+
+    /// Removes `key` for every holder of this map (Go's `delete(m, key)`); returns the
+    /// removed value.
+    pub fn remove(&self, key: &str) -> Option<Value> {
+        self.write().remove(key)
+    }
+
+    /// Whether `a` and `b` are the same Go map (one changes when the other does).
+    pub fn ptr_eq(a: &Map, b: &Map) -> bool {
+        Arc::ptr_eq(&a.store, &b.store)
+    }
+
+    /// An identity of the shared entries, equal for handles of the same Go map: what
+    /// walkers of nested data remember to notice reference cycles (a map set into
+    /// itself), which Go would follow until its stack overflows.
+    pub fn id(&self) -> usize {
+        Arc::as_ptr(&self.store) as usize
     }
 
     /// The Go type name.
@@ -314,6 +412,115 @@ impl Map {
             None => Cow::Owned(format!("map[string]{}", self.elem.name())),
         }
     }
+}
+
+impl fmt::Debug for Map {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.snapshot().iter()).finish()
+    }
+}
+
+impl PartialEq for Map {
+    /// Equal types and equal contents (for tests; Go cannot compare maps). Compares
+    /// snapshots, so no lock is held while nested values are compared.
+    fn eq(&self, other: &Map) -> bool {
+        self.elem == other.elem
+            && self.name == other.name
+            && (Map::ptr_eq(self, other) || self.snapshot() == other.snapshot())
+    }
+}
+
+impl Value {
+    /// Whether this value reaches itself through maps it contains (a map `set` into
+    /// itself, directly or through nested maps and lists). Go has no such check: printing
+    /// or copying such a value overflows its stack; walkers here call this first, or
+    /// track [`Map::id`]s themselves, to fail with an error instead.
+    pub fn is_cyclic(&self) -> bool {
+        let mut path = Vec::new();
+        let mut done = std::collections::HashSet::new();
+        cyclic(self, &mut path, &mut done)
+    }
+}
+
+impl Value {
+    /// A copy that shares no map with `self`: every map and list is copied,
+    /// recursively, keeping its Go type (what Go's `copystructure.Copy` produces);
+    /// strings, numbers, host objects and functions are immutable and stay shared.
+    /// `None` when the value [is cyclic](Value::is_cyclic).
+    pub fn deep_copy(&self) -> Option<Value> {
+        copy_value(self, &mut Vec::new())
+    }
+}
+
+/// `path` holds the ids of the maps being copied, to stop on a cycle.
+fn copy_value(v: &Value, path: &mut Vec<usize>) -> Option<Value> {
+    stacker::maybe_grow(32 * 1024, 1024 * 1024, || match v {
+        Value::Map(m) => {
+            if path.contains(&m.id()) {
+                return None;
+            }
+            path.push(m.id());
+            let mut entries = BTreeMap::new();
+            for (k, e) in m.snapshot() {
+                entries.insert(k, copy_value(&e, path)?);
+            }
+            path.pop();
+            Some(Value::Map(Arc::new(Map::with_type(
+                m.elem.clone(),
+                m.name.as_deref(),
+                entries,
+            ))))
+        }
+        Value::List(l) => {
+            let items = l
+                .items
+                .iter()
+                .map(|e| copy_value(e, path))
+                .collect::<Option<Vec<_>>>()?;
+            Some(Value::List(Arc::new(List {
+                elem: l.elem.clone(),
+                name: l.name.clone(),
+                items,
+            })))
+        }
+        other => Some(other.clone()),
+    })
+}
+
+/// Depth-first search with the maps on the current path (a map met again on the path
+/// closes a cycle) and the maps and lists already found acyclic (so that data shared
+/// many times is walked once).
+fn cyclic(v: &Value, path: &mut Vec<usize>, done: &mut std::collections::HashSet<usize>) -> bool {
+    stacker::maybe_grow(32 * 1024, 1024 * 1024, || match v {
+        Value::Map(m) => {
+            let id = m.id();
+            if done.contains(&id) {
+                return false;
+            }
+            if path.contains(&id) {
+                return true;
+            }
+            path.push(id);
+            let found = m.snapshot().values().any(|e| cyclic(e, path, done));
+            path.pop();
+            if !found {
+                done.insert(id);
+            }
+            found
+        }
+        Value::List(l) => {
+            let id = Arc::as_ptr(l) as usize;
+            if done.contains(&id) {
+                return false;
+            }
+            let found = l.items.iter().any(|e| cyclic(e, path, done));
+            if !found {
+                done.insert(id);
+            }
+            found
+        }
+        _ => false,
+    })
 }
 
 /// A host object: a Go struct or named type offered by the embedder, with fields and
@@ -447,7 +654,7 @@ impl fmt::Debug for Value {
             Value::String(s) => write!(f, "{s:?}"),
             Value::Bytes(b) => write!(f, "Bytes({b:?})"),
             Value::List(l) => f.debug_list().entries(l.items.iter()).finish(),
-            Value::Map(m) => f.debug_map().entries(m.entries.iter()).finish(),
+            Value::Map(m) => fmt::Debug::fmt(&**m, f),
             Value::Object(o) => o.fmt(f),
             Value::Func(func) => write!(f, "Func({})", func.name()),
         }
@@ -573,7 +780,7 @@ impl Value {
             Value::String(s) => !s.is_empty(),
             Value::Bytes(b) => !b.is_empty(),
             Value::List(l) => !l.items.is_empty(),
-            Value::Map(m) => !m.entries.is_empty(),
+            Value::Map(m) => !m.is_empty(),
             Value::Object(o) => match o.as_data() {
                 Some(d) => d.truth(),
                 None => true,

@@ -289,7 +289,7 @@ fn host_object_errors_as_go() {
 #[test]
 fn downcast_host_object() {
     let d = caps_data();
-    let caps = d.as_map().unwrap().entries["Capabilities"].clone();
+    let caps = d.as_map().unwrap().get("Capabilities").unwrap();
     assert_eq!(
         caps.downcast_object::<Capabilities>()
             .unwrap()

@@ -124,7 +124,7 @@ fn insert(m: &mut BTreeMap<String, Value>, keys: &[&str], v: Value) {
         return;
     }
     let mut inner = match m.get(keys[0]) {
-        Some(Value::Map(x)) => x.entries.clone(),
+        Some(Value::Map(x)) => x.snapshot(),
         _ => BTreeMap::new(),
     };
     insert(&mut inner, &keys[1..], v);
@@ -134,7 +134,7 @@ fn insert(m: &mut BTreeMap<String, Value>, keys: &[&str], v: Value) {
 fn data_for(case: &Case) -> Value {
     let json: serde_json::Value = serde_json::from_str(&case.values).unwrap();
     let mut values = match from_json(&json) {
-        Value::Map(m) => m.entries.clone(),
+        Value::Map(m) => m.snapshot(),
         _ => BTreeMap::new(),
     };
     for s in &case.set {

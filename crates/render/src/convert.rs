@@ -34,11 +34,13 @@ pub fn to_values(m: &charthouse_goyaml::Map) -> Value {
     Value::Map(Arc::new(Map::named(VALUES_TYPE, map_entries(m))))
 }
 
-/// Re-types a template map as `common.Values` (helm's `Values.Table` result).
+/// Re-types a template map as `common.Values` (helm's `Values.Table` result). The
+/// result is the same Go map (a conversion, not a copy): a subchart's `set` on its
+/// `.Values` is seen in the parent's `.Values.<subchart>`, as in helm.
 pub fn as_values(v: &Value) -> Option<Value> {
     let m = v.as_map()?;
-    Some(Value::Map(Arc::new(Map::named(
-        VALUES_TYPE,
-        m.entries.clone(),
+    Some(Value::Map(Arc::new(m.converted(
+        charthouse_gotmpl::GoType::Interface,
+        Some(VALUES_TYPE),
     ))))
 }

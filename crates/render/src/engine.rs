@@ -63,7 +63,10 @@ pub struct EngineOptions {
 /// One template to render: its text and the top-level object of its chart.
 struct Renderable<'c> {
     text: Cow<'c, str>,
-    top: Arc<BTreeMap<String, Value>>,
+    /// The chart's top-level object, one `common.Values` map shared by all templates of
+    /// the chart as helm's `next` map is: a `set` on `.Values` (or on `$`) in one
+    /// template is seen by the templates executed after it.
+    top: Value,
     base_path: String,
 }
 
@@ -113,18 +116,20 @@ pub fn render(
             continue;
         }
         let r = &tpls[name];
-        let mut top = (*r.top).clone();
-        top.insert(
-            "Template".to_string(),
-            Value::Map(Arc::new(Map::named(
-                VALUES_TYPE,
-                BTreeMap::from([
-                    ("BasePath".to_string(), Value::string(r.base_path.as_str())),
-                    ("Name".to_string(), Value::string(name)),
-                ]),
-            ))),
-        );
-        let data = Value::Map(Arc::new(Map::named(VALUES_TYPE, top)));
+        // helm sets `Template` on the shared top-level map before each execution.
+        if let Some(top) = r.top.as_map() {
+            top.insert(
+                "Template",
+                Value::Map(Arc::new(Map::named(
+                    VALUES_TYPE,
+                    BTreeMap::from([
+                        ("BasePath".to_string(), Value::string(r.base_path.as_str())),
+                        ("Name".to_string(), Value::string(name)),
+                    ]),
+                ))),
+            );
+        }
+        let data = r.top.clone();
         let out = set
             .execute(name, &data)
             .map_err(|e| Error::ExecuteTemplate {
@@ -164,8 +169,8 @@ fn collect<'c>(
     } else {
         parent_values
             .as_map()
-            .and_then(|m| m.entries.get(chart.name()))
-            .and_then(as_values)
+            .and_then(|m| m.get(chart.name()))
+            .and_then(|v| as_values(&v))
             .unwrap_or_else(|| Value::Map(Arc::new(Map::named(VALUES_TYPE, BTreeMap::new()))))
     };
     let mut subcharts = BTreeMap::new();
@@ -174,7 +179,7 @@ fn collect<'c>(
         subcharts.insert(dep.name().to_string(), sub);
     }
     let mut meta = match to_value(&chart.metadata_value()) {
-        Value::Map(m) => m.entries.clone(),
+        Value::Map(m) => m.snapshot(),
         _ => BTreeMap::new(),
     };
     meta.insert("IsRoot".to_string(), Value::Bool(chart.is_root()));
@@ -184,14 +189,17 @@ fn collect<'c>(
             .iter()
             .map(|f| (f.name.as_str(), f.data.as_slice())),
     );
-    let top = Arc::new(BTreeMap::from([
-        ("Capabilities".to_string(), globals.caps.clone()),
-        ("Chart".to_string(), Value::map(meta)),
-        ("Files".to_string(), files.to_value()),
-        ("Release".to_string(), globals.release.clone()),
-        ("Subcharts".to_string(), Value::map(subcharts)),
-        ("Values".to_string(), values),
-    ]));
+    let top = Value::Map(Arc::new(Map::named(
+        VALUES_TYPE,
+        BTreeMap::from([
+            ("Capabilities".to_string(), globals.caps.clone()),
+            ("Chart".to_string(), Value::map(meta)),
+            ("Files".to_string(), files.to_value()),
+            ("Release".to_string(), globals.release.clone()),
+            ("Subcharts".to_string(), Value::map(subcharts)),
+            ("Values".to_string(), values),
+        ]),
+    )));
     let full = chart.full_path();
     let library = chart.is_library();
     for t in &chart.templates {
@@ -208,7 +216,13 @@ fn collect<'c>(
             },
         );
     }
-    Value::map(top.as_ref().clone())
+    // helm's recAllTpls returns `next` itself (typed `map[string]interface {}`).
+    match top.as_map() {
+        Some(m) => Value::Map(Arc::new(
+            m.converted(charthouse_gotmpl::GoType::Interface, None),
+        )),
+        None => top,
+    }
 }
 
 /// The functions templates see: Sprig and helm's, configured for this engine.

@@ -180,11 +180,11 @@ impl Object for Files {
             .iter()
             .map(|(k, v)| (k.clone(), Value::Bytes(v.clone())))
             .collect();
-        Some(Value::Map(Arc::new(Map {
-            elem: bytes_type(),
-            name: Some(Arc::from("engine.files")),
+        Some(Value::Map(Arc::new(Map::with_type(
+            bytes_type(),
+            Some("engine.files"),
             entries,
-        })))
+        ))))
     }
 }
 

@@ -19,6 +19,12 @@ use charthouse_goyaml::Value as Yaml;
 /// Converts a template value into what `encoding/json` would see, or Go's
 /// `json: unsupported type: T` message for values JSON cannot hold.
 pub(crate) fn to_goyaml(v: &Value) -> Result<Yaml, String> {
+    to_goyaml_at(v, &mut Vec::new())
+}
+
+/// `path` holds the [`charthouse_gotmpl::Map::id`]s of the maps being converted: a map
+/// that contains itself (built with Sprig's `set`) fails as `encoding/json` fails on it.
+fn to_goyaml_at(v: &Value, path: &mut Vec<usize>) -> Result<Yaml, String> {
     Ok(match v {
         Value::Missing | Value::Nil => Yaml::Null,
         Value::Bool(b) => Yaml::Bool(*b),
@@ -34,13 +40,29 @@ pub(crate) fn to_goyaml(v: &Value) -> Result<Yaml, String> {
         Value::String(s) => Yaml::String(s.to_string()),
         // encoding/json writes []byte as standard base64.
         Value::Bytes(b) => Yaml::String(base64::engine::general_purpose::STANDARD.encode(b)),
-        Value::List(l) => Yaml::Seq(l.items.iter().map(to_goyaml).collect::<Result<_, _>>()?),
-        Value::Map(m) => Yaml::Map(
-            m.entries
+        Value::List(l) => Yaml::Seq(
+            l.items
                 .iter()
-                .map(|(k, v)| Ok((k.clone(), to_goyaml(v)?)))
-                .collect::<Result<_, String>>()?,
+                .map(|e| to_goyaml_at(e, path))
+                .collect::<Result<_, _>>()?,
         ),
+        Value::Map(m) => {
+            if path.contains(&m.id()) {
+                return Err(format!(
+                    "json: unsupported value: encountered a cycle via {}",
+                    m.type_name()
+                ));
+            }
+            path.push(m.id());
+            // A snapshot: no lock is held while nested values are converted.
+            let out = m
+                .snapshot()
+                .into_iter()
+                .map(|(k, v)| Ok((k, to_goyaml_at(&v, path)?)))
+                .collect::<Result<_, String>>()?;
+            path.pop();
+            Yaml::Map(out)
+        }
         Value::Object(o) => object_to_goyaml(o)?,
         Value::Func(f) => {
             return Err(format!(

@@ -372,7 +372,7 @@ mod tests {
     #[test]
     fn decode_types() {
         let v = decode_map("a = 1\nb = 1.5\nc = \"s\"\n[[t]]\nx = true\n");
-        let m = v.as_map().map(|m| m.entries.clone()).unwrap_or_default();
+        let m = v.as_map().map(|m| m.snapshot()).unwrap_or_default();
         assert_eq!(
             m.get("a").map(|v| v.type_name().to_string()).as_deref(),
             Some("int64")
@@ -386,6 +386,6 @@ mod tests {
             Some("[]map[string]interface {}")
         );
         let e = decode_map("a = \n");
-        assert!(e.as_map().is_some_and(|m| m.entries.contains_key("Error")));
+        assert!(e.as_map().is_some_and(|m| m.contains_key("Error")));
     }
 }

@@ -99,6 +99,10 @@ struct Printer<'a> {
     f: Flags,
     reordered: bool,
     good_arg_num: bool,
+    /// The [`crate::Map::id`]s of the maps being printed, outermost first: a map met
+    /// again inside itself is a reference cycle (a map `set` into itself), which Go's fmt
+    /// follows until its stack overflows; we print `%!v(CYCLE)` there instead.
+    maps: Vec<usize>,
 }
 
 fn too_large(x: i64) -> bool {
@@ -157,6 +161,7 @@ impl<'a> Printer<'a> {
             f: Flags::default(),
             reordered: false,
             good_arg_num: true,
+            maps: Vec::new(),
         }
     }
 
@@ -713,6 +718,14 @@ impl<'a> Printer<'a> {
                 }
             }
             Value::Map(m) => {
+                let id = m.id();
+                if self.maps.contains(&id) {
+                    self.buf.push_str("%!");
+                    self.buf.push(verb);
+                    self.buf.push_str("(CYCLE)");
+                    return;
+                }
+                self.maps.push(id);
                 if self.f.sharp_v {
                     let t = m.type_name().into_owned();
                     self.buf.push_str(&t);
@@ -720,7 +733,8 @@ impl<'a> Printer<'a> {
                 } else {
                     self.buf.push_str("map[");
                 }
-                for (i, (k, e)) in m.entries.iter().enumerate() {
+                // A snapshot: printing must not hold the map's lock.
+                for (i, (k, e)) in m.snapshot().iter().enumerate() {
                     if i > 0 {
                         if self.f.sharp_v {
                             self.buf.push_str(", ");
@@ -734,6 +748,7 @@ impl<'a> Printer<'a> {
                     self.print_value(e, verb, depth + 1);
                 }
                 self.buf.push(if self.f.sharp_v { '}' } else { ']' });
+                self.maps.pop();
             }
             Value::Object(o) => {
                 let mut s = String::new();
