@@ -1,6 +1,8 @@
 //! The lexer: a transcription of Go's `text/template/parse/lex.go` (Go 1.22+), producing
 //! items on demand with the same positions, line numbers and error messages.
 
+use std::borrow::Cow;
+
 use crate::gofmt::quote;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,19 +65,19 @@ impl ItemType {
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct Item {
+pub(crate) struct Item<'a> {
     pub typ: ItemType,
     pub pos: usize,
-    pub val: String,
+    pub val: Cow<'a, str>,
     pub line: usize,
 }
 
-impl Item {
+impl Item<'_> {
     /// Go's `item.String()`, used in "unexpected X in Y" messages.
     pub fn describe(&self) -> String {
         match self.typ {
             ItemType::Eof => "EOF".to_string(),
-            ItemType::Error => self.val.clone(),
+            ItemType::Error => self.val.to_string(),
             t if t.is_keyword() => format!("<{}>", self.val),
             _ => {
                 if self.val.chars().count() > 10 {
@@ -134,7 +136,7 @@ pub(crate) struct Lexer<'a> {
     start: usize,
     at_eof: bool,
     width: usize,
-    item: Option<Item>,
+    item: Option<Item<'a>>,
     paren_depth: i64,
     line: usize,
     start_line: usize,
@@ -241,15 +243,11 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn this_item(&mut self, t: ItemType) -> Item {
+    fn this_item(&mut self, t: ItemType) -> Item<'a> {
         let i = Item {
             typ: t,
             pos: self.start,
-            val: self
-                .input
-                .get(self.start..self.pos)
-                .unwrap_or("")
-                .to_string(),
+            val: Cow::Borrowed(self.input.get(self.start..self.pos).unwrap_or("")),
             line: self.start_line,
         };
         self.start = self.pos;
@@ -298,7 +296,7 @@ impl<'a> Lexer<'a> {
         self.item = Some(Item {
             typ: ItemType::Error,
             pos: self.start,
-            val: msg,
+            val: Cow::Owned(msg),
             line: self.start_line,
         });
         self.start = 0;
@@ -308,19 +306,19 @@ impl<'a> Lexer<'a> {
     }
 
     /// The next item. After EOF or an error, every call returns EOF.
-    pub fn next_item(&mut self) -> Item {
+    pub fn next_item(&mut self) -> Item<'a> {
         if self.dead {
             return Item {
                 typ: ItemType::Eof,
                 pos: 0,
-                val: "EOF".into(),
+                val: Cow::Borrowed("EOF"),
                 line: self.start_line,
             };
         }
         self.item = Some(Item {
             typ: ItemType::Eof,
             pos: self.pos,
-            val: "EOF".into(),
+            val: Cow::Borrowed("EOF"),
             line: self.start_line,
         });
         let mut state = if self.inside_action {
@@ -350,7 +348,7 @@ impl<'a> Lexer<'a> {
                     let it = self.item.take().unwrap_or(Item {
                         typ: ItemType::Eof,
                         pos: self.pos,
-                        val: "EOF".into(),
+                        val: Cow::Borrowed("EOF"),
                         line: self.start_line,
                     });
                     if it.typ == ItemType::Eof {

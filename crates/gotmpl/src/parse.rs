@@ -48,8 +48,8 @@ impl Parsed {
 
 /// Per-tree parsing state (Go keeps it in each `Tree`; `define` and `block` start a new
 /// one on the shared lexer).
-struct TreeState {
-    token: [Item; 3],
+struct TreeState<'a> {
+    token: [Item<'a>; 3],
     peek_count: usize,
     vars: Vec<String>,
     action_line: usize,
@@ -57,17 +57,17 @@ struct TreeState {
     stack_depth: usize,
 }
 
-fn eof_item() -> Item {
+fn eof_item() -> Item<'static> {
     Item {
         typ: ItemType::Eof,
         pos: 0,
-        val: String::new(),
+        val: std::borrow::Cow::Borrowed(""),
         line: 1,
     }
 }
 
-impl TreeState {
-    fn new() -> TreeState {
+impl TreeState<'_> {
+    fn new() -> Self {
         TreeState {
             token: [eof_item(), eof_item(), eof_item()],
             peek_count: 0,
@@ -81,7 +81,7 @@ impl TreeState {
 
 pub(crate) struct Parser<'a, 'f> {
     lex: Lexer<'a>,
-    st: TreeState,
+    st: TreeState<'a>,
     parse_name: Arc<str>,
     text: Arc<str>,
     has_func: &'f dyn Fn(&str) -> bool,
@@ -127,7 +127,7 @@ pub(crate) fn parse(
 impl<'a, 'f> Parser<'a, 'f> {
     // ---- token plumbing --------------------------------------------------------------
 
-    fn next(&mut self) -> Item {
+    fn next(&mut self) -> Item<'a> {
         if self.st.peek_count > 0 {
             self.st.peek_count -= 1;
         } else {
@@ -140,18 +140,18 @@ impl<'a, 'f> Parser<'a, 'f> {
         self.st.peek_count += 1;
     }
 
-    fn backup2(&mut self, t1: Item) {
+    fn backup2(&mut self, t1: Item<'a>) {
         self.st.token[1] = t1;
         self.st.peek_count = 2;
     }
 
-    fn backup3(&mut self, t2: Item, t1: Item) {
+    fn backup3(&mut self, t2: Item<'a>, t1: Item<'a>) {
         self.st.token[1] = t1;
         self.st.token[2] = t2;
         self.st.peek_count = 3;
     }
 
-    fn peek(&mut self) -> Item {
+    fn peek(&mut self) -> Item<'a> {
         if self.st.peek_count > 0 {
             return self.st.token[self.st.peek_count - 1].clone();
         }
@@ -160,7 +160,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         self.st.token[0].clone()
     }
 
-    fn next_non_space(&mut self) -> Item {
+    fn next_non_space(&mut self) -> Item<'a> {
         loop {
             let t = self.next();
             if t.typ != ItemType::Space {
@@ -169,7 +169,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         }
     }
 
-    fn peek_non_space(&mut self) -> Item {
+    fn peek_non_space(&mut self) -> Item<'a> {
         let t = self.next_non_space();
         self.backup();
         t
@@ -183,7 +183,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         }
     }
 
-    fn expect(&mut self, expected: ItemType, context: &str) -> PResult<Item> {
+    fn expect(&mut self, expected: ItemType, context: &str) -> PResult<Item<'a>> {
         let t = self.next_non_space();
         if t.typ != expected {
             return Err(self.unexpected(&t, context));
@@ -191,7 +191,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         Ok(t)
     }
 
-    fn unexpected(&self, token: &Item, context: &str) -> ParseError {
+    fn unexpected(&self, token: &Item<'_>, context: &str) -> ParseError {
         if token.typ == ItemType::Error {
             let mut extra = String::new();
             if self.st.action_line != 0 && self.st.action_line != token.line {
@@ -297,7 +297,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         match token.typ {
             ItemType::Text => Ok(Parsed::Node(Node::Text {
                 pos: token.pos,
-                text: Arc::from(token.val.as_str()),
+                text: Arc::from(&*token.val),
             })),
             ItemType::LeftDelim => {
                 self.st.action_line = token.line;
@@ -307,7 +307,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             }
             ItemType::Comment => Ok(Parsed::Node(Node::Comment {
                 pos: token.pos,
-                text: token.val,
+                text: token.val.into_owned(),
             })),
             _ => Err(self.unexpected(&token, "input")),
         }
@@ -380,16 +380,16 @@ impl<'a, 'f> Parser<'a, 'f> {
                 pipe.is_assign = next.typ == ItemType::Assign;
                 self.next_non_space();
                 pipe.decl.push(VarDecl {
-                    name: v.val.clone(),
+                    name: v.val.to_string(),
                 });
-                self.st.vars.push(v.val.clone());
+                self.st.vars.push(v.val.to_string());
                 break;
             } else if next.typ == ItemType::Char && next.val == "," {
                 self.next_non_space();
                 pipe.decl.push(VarDecl {
-                    name: v.val.clone(),
+                    name: v.val.to_string(),
                 });
-                self.st.vars.push(v.val.clone());
+                self.st.vars.push(v.val.to_string());
                 if context == "range" && pipe.decl.len() < 2 {
                     match self.peek_non_space().typ {
                         ItemType::Variable | ItemType::RightDelim | ItemType::RightParen => {
@@ -580,7 +580,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         })
     }
 
-    fn parse_template_name(&self, token: &Item, context: &str) -> PResult<String> {
+    fn parse_template_name(&self, token: &Item<'_>, context: &str) -> PResult<String> {
         match token.typ {
             ItemType::String | ItemType::RawString => {
                 unquote(&token.val).map_err(|e| self.errorf(e))
@@ -624,6 +624,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             let mut fields = Vec::new();
             while self.peek().typ == ItemType::Field {
                 let f = self.next().val;
+                let f: &str = &f;
                 fields.push(f[1..].to_string());
             }
             return Ok(Some(match node {
@@ -675,7 +676,7 @@ impl<'a, 'f> Parser<'a, 'f> {
                 }
                 Arg::Identifier {
                     pos: token.pos,
-                    name: token.val,
+                    name: token.val.into_owned(),
                 }
             }
             ItemType::Dot => Arg::Dot { pos: token.pos },
@@ -723,7 +724,7 @@ impl<'a, 'f> Parser<'a, 'f> {
                 let s = unquote(&token.val).map_err(|e| self.errorf(e))?;
                 Arg::String {
                     pos: token.pos,
-                    quoted: token.val,
+                    quoted: token.val.into_owned(),
                     value: Value::String(Arc::from(s.as_str())),
                 }
             }
