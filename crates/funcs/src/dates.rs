@@ -259,6 +259,69 @@ pub(crate) fn json_of(v: &Value) -> Option<charthouse_goyaml::Value> {
         .map(|d| charthouse_goyaml::Value::Int(d.0))
 }
 
+/// BurntSushi/toml's text for a time: RFC 3339 with nanoseconds, or the local forms of
+/// the `datetime-local`, `date-local` and `time-local` zones its decoder creates.
+pub(crate) fn toml_datetime(v: &Value) -> Option<String> {
+    let t = &v.downcast_object::<TimeValue>()?.0;
+    let layout = match &t.zone {
+        Zone::Fixed(name, 0) if &**name == "datetime-local" => "2006-01-02T15:04:05.999999999",
+        Zone::Fixed(name, 0) if &**name == "date-local" => "2006-01-02",
+        Zone::Fixed(name, 0) if &**name == "time-local" => "15:04:05.999999999",
+        _ => "2006-01-02T15:04:05.999999999Z07:00",
+    };
+    Some(t.format(layout))
+}
+
+/// `Duration.String()` of a duration value.
+pub(crate) fn duration_text(v: &Value) -> Option<String> {
+    v.downcast_object::<DurationValue>()
+        .map(|d| duration::format(d.0))
+}
+
+/// The `time.Time` BurntSushi/toml decodes a TOML date-time into: offset date-times
+/// are parsed as RFC 3339 in the local zone (Go's `Parse` rules), local ones get a
+/// zero-offset zone named after their kind.
+pub(crate) fn toml_time(d: &toml::value::Datetime) -> Value {
+    let (date, time) = (d.date, d.time);
+    if d.offset.is_some() {
+        let t = time::parse_in_location(
+            "2006-01-02T15:04:05.999999999Z07:00",
+            &d.to_string(),
+            &Zone::local(),
+        )
+        .unwrap_or_else(|_| GoTime::zero());
+        return time_value(t);
+    }
+    let name = match (date, time) {
+        (Some(_), Some(_)) => "datetime-local",
+        (Some(_), None) => "date-local",
+        _ => "time-local",
+    };
+    let (y, mo, dd) = date
+        .map(|x| (i64::from(x.year), i64::from(x.month), i64::from(x.day)))
+        .unwrap_or((0, 1, 1));
+    let (h, mi, s, ns) = time
+        .map(|x| {
+            (
+                i64::from(x.hour),
+                i64::from(x.minute),
+                i64::from(x.second.unwrap_or(0)),
+                i64::from(x.nanosecond.unwrap_or(0)),
+            )
+        })
+        .unwrap_or((0, 0, 0, 0));
+    time_value(GoTime::date(
+        y,
+        mo,
+        dd,
+        h,
+        mi,
+        s,
+        ns,
+        Zone::Fixed(Arc::from(name), 0),
+    ))
+}
+
 /// The time Sprig's `dateInZone` and `dateAgo` take from an `interface{}`: a time, or a
 /// Go integer of the listed kinds as Unix seconds, else the current time.
 fn time_from(v: &Value, int32_ok: bool) -> GoTime {

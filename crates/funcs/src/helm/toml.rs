@@ -4,17 +4,16 @@
 //! would see: at each table, keys holding plain values first (sorted), then sub-tables
 //! (sorted); nested table headers indented by two spaces per level; nil values skipped;
 //! floats with `strconv.FormatFloat(f, 'g', -1, 64)` plus `.0` when there is neither a
-//! dot nor an exponent. Decoding parses with the `toml` crate and builds what
+//! dot nor an exponent; times unquoted in RFC 3339, versions and durations quoted as
+//! their `String()`. Decoding parses with the `toml` crate and builds what
 //! BurntSushi's decoder puts into a `map[string]interface{}`: `int64`, `float64`,
 //! `string`, `bool`, `[]interface {}`, `map[string]interface {}`, and
-//! `[]map[string]interface {}` for arrays of tables.
+//! `[]map[string]interface {}` for arrays of tables, and `time.Time` for date-times
+//! (local ones in BurntSushi's `datetime-local`, `date-local`, `time-local` zones).
 
 use std::collections::BTreeMap;
 
-use charthouse_gotmpl::{GoType, List, Value, gofmt};
-use charthouse_goyaml::Value as Yaml;
-
-use super::convert::to_goyaml;
+use charthouse_gotmpl::{FloatType, GoType, List, Value, gofmt};
 
 /// BurntSushi's error for an array holding nil.
 const ERR_ARRAY_NIL: &str = "toml: cannot encode array with nil element";
@@ -27,19 +26,9 @@ pub(super) fn encode(v: &Value) -> Result<String, String> {
         // reflect.ValueOf(nil) is invalid and the encoder panics asking its type.
         return Err("reflect: call of reflect.Value.Type on zero Value".to_string());
     }
-    let y = match to_goyaml(v) {
-        Ok(y) => y,
-        Err(_) => return Err(format!("unsupported type: {}", first_func_kind())),
-    };
     let mut enc = Encoder { out: String::new() };
-    enc.encode(&[], &y)?;
+    enc.encode(&[], v)?;
     Ok(enc.out)
-}
-
-/// The `reflect.Kind` BurntSushi names for the only values JSON-convertible checking
-/// refuses here (function values).
-fn first_func_kind() -> &'static str {
-    "func"
 }
 
 /// The TOML type BurntSushi infers for a Go value (`tomlTypeOfGo`), reduced to what
@@ -52,16 +41,48 @@ enum Kind {
     Plain,
 }
 
-fn kind(v: &Yaml) -> Result<Kind, String> {
+/// A host object as BurntSushi sees it: a text marshaler or time (plain), a struct
+/// (table), or a map/slice view.
+enum ObjectView {
+    Text(String),
+    Datetime(String),
+    Table(Vec<(String, Value)>),
+    Data(Value),
+}
+
+fn object_view(v: &Value) -> Result<ObjectView, String> {
+    if let Some(s) = crate::dates::toml_datetime(v) {
+        return Ok(ObjectView::Datetime(s));
+    }
+    // semver.Version and time.Duration marshal as their String().
+    if let Some(ver) = v.downcast_object::<crate::semver::Version>() {
+        return Ok(ObjectView::Text(ver.render()));
+    }
+    if let Some(d) = crate::dates::duration_text(v) {
+        return Ok(ObjectView::Text(d));
+    }
+    if let Some(c) = v.downcast_object::<crate::crypto::Certificate>() {
+        return Ok(ObjectView::Table(vec![
+            ("Cert".to_string(), Value::from(c.cert.as_str())),
+            ("Key".to_string(), Value::from(c.key.as_str())),
+        ]));
+    }
+    match v.as_object().and_then(|o| o.as_data()) {
+        Some(d) => Ok(ObjectView::Data(d)),
+        None => Err(format!("unsupported type: {}", v.kind_name())),
+    }
+}
+
+fn kind(v: &Value) -> Result<Kind, String> {
     Ok(match v {
-        Yaml::Null => Kind::Nil,
-        Yaml::Map(_) => Kind::Table,
-        Yaml::Seq(items) if !items.is_empty() => {
+        Value::Missing | Value::Nil => Kind::Nil,
+        Value::Map(_) => Kind::Table,
+        Value::List(l) if !l.items.is_empty() => {
             let mut all_tables = true;
-            for it in items {
-                match it {
-                    Yaml::Null => return Err(ERR_ARRAY_NIL.to_string()),
-                    Yaml::Map(_) => {}
+            for it in &l.items {
+                match kind(it)? {
+                    Kind::Nil => return Err(ERR_ARRAY_NIL.to_string()),
+                    Kind::Table => {}
                     _ => all_tables = false,
                 }
             }
@@ -71,8 +92,43 @@ fn kind(v: &Yaml) -> Result<Kind, String> {
                 Kind::Plain
             }
         }
+        Value::Object(_) => match object_view(v)? {
+            ObjectView::Table(_) => Kind::Table,
+            ObjectView::Data(d) => kind(&d)?,
+            _ => Kind::Plain,
+        },
+        Value::Func(_) => return Err("unsupported type: func".to_string()),
         _ => Kind::Plain,
     })
+}
+
+/// The entries of a table value (a map, or a struct-like host object).
+fn entries(v: &Value) -> Result<Vec<(String, Value)>, String> {
+    match v {
+        Value::Map(m) => Ok(m.snapshot().into_iter().collect()),
+        Value::Object(_) => match object_view(v)? {
+            ObjectView::Table(t) => Ok(t),
+            ObjectView::Data(d) => entries(&d),
+            _ => Ok(Vec::new()),
+        },
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// The items of an array value.
+fn items(v: &Value) -> Result<Vec<Value>, String> {
+    match v {
+        Value::List(l) => Ok(l.items.clone()),
+        Value::Bytes(b) => Ok(b
+            .iter()
+            .map(|&x| Value::Uint(u64::from(x), charthouse_gotmpl::UintType::Uint8))
+            .collect()),
+        Value::Object(_) => match object_view(v)? {
+            ObjectView::Data(d) => items(&d),
+            _ => Ok(Vec::new()),
+        },
+        _ => Ok(Vec::new()),
+    }
 }
 
 struct Encoder {
@@ -92,11 +148,10 @@ impl Encoder {
         }
     }
 
-    fn encode(&mut self, key: &[&str], v: &Yaml) -> Result<(), String> {
+    fn encode(&mut self, key: &[&str], v: &Value) -> Result<(), String> {
         match kind(v)? {
             Kind::Nil => Ok(()),
             Kind::Table => {
-                let Yaml::Map(m) = v else { return Ok(()) };
                 if key.len() == 1 {
                     self.newline();
                 }
@@ -107,22 +162,20 @@ impl Encoder {
                     self.out.push(']');
                     self.newline();
                 }
-                self.map(key, m)
+                self.table(key, &entries(v)?)
             }
             Kind::ArrayOfTables => {
                 if key.is_empty() {
                     return Err(ERR_NO_KEY.to_string());
                 }
-                let Yaml::Seq(items) = v else { return Ok(()) };
-                for it in items {
-                    let Yaml::Map(m) = it else { continue };
+                for it in items(v)? {
                     self.newline();
                     self.indent(key);
                     self.out.push_str("[[");
                     self.out.push_str(&key_string(key));
                     self.out.push_str("]]");
                     self.newline();
-                    self.map(key, m)?;
+                    self.table(key, &entries(&it)?)?;
                 }
                 Ok(())
             }
@@ -141,16 +194,10 @@ impl Encoder {
     }
 
     /// `eMap` (not inline): direct keys, then sub-tables, each group sorted.
-    fn map(&mut self, key: &[&str], m: &charthouse_goyaml::Map) -> Result<(), String> {
-        let (mut direct, mut sub) = (Vec::new(), Vec::new());
-        for (k, v) in m {
-            match kind(v)? {
-                Kind::Table | Kind::ArrayOfTables => sub.push((k, v)),
-                _ => direct.push((k, v)),
-            }
-        }
+    fn table(&mut self, key: &[&str], m: &[(String, Value)]) -> Result<(), String> {
+        let (direct, sub) = split(m)?;
         for (k, v) in direct.into_iter().chain(sub) {
-            if matches!(v, Yaml::Null) {
+            if v.is_nil() {
                 continue;
             }
             let mut path: Vec<&str> = key.to_vec();
@@ -161,17 +208,18 @@ impl Encoder {
     }
 
     /// `eElement`: a value inside `key = ...`, an array or an inline table.
-    fn element(&mut self, v: &Yaml) -> Result<(), String> {
+    fn element(&mut self, v: &Value) -> Result<(), String> {
         match v {
-            Yaml::Null => {
+            Value::Missing | Value::Nil => {
                 return Err("reflect: call of reflect.Value.Interface on zero Value".to_string());
             }
-            Yaml::Bool(b) => self.out.push_str(if *b { "true" } else { "false" }),
-            Yaml::Int(i) => self.out.push_str(&i.to_string()),
-            Yaml::Uint(u) => self.out.push_str(&u.to_string()),
-            Yaml::Float(f) => self.out.push_str(&format_float(*f)),
-            Yaml::String(s) => self.out.push_str(&quoted(s)),
-            Yaml::Seq(items) => {
+            Value::Bool(b) => self.out.push_str(if *b { "true" } else { "false" }),
+            Value::Int(i, _) => self.out.push_str(&i.to_string()),
+            Value::Uint(u, _) => self.out.push_str(&u.to_string()),
+            Value::Float(f, t) => self.out.push_str(&format_float(*f, *t)),
+            Value::String(s) => self.out.push_str(&quoted(s)),
+            Value::List(_) | Value::Bytes(_) => {
+                let items = items(v)?;
                 self.out.push('[');
                 for (i, it) in items.iter().enumerate() {
                     self.element(it)?;
@@ -181,41 +229,60 @@ impl Encoder {
                 }
                 self.out.push(']');
             }
-            Yaml::Map(m) => {
-                // Inline table: direct keys then sub-tables, comma-separated.
-                let (mut direct, mut sub) = (Vec::new(), Vec::new());
-                for (k, v) in m {
-                    match kind(v)? {
-                        Kind::Table | Kind::ArrayOfTables => sub.push((k, v)),
-                        _ => direct.push((k, v)),
-                    }
+            Value::Map(_) => self.inline_table(&entries(v)?)?,
+            Value::Object(_) => match object_view(v)? {
+                ObjectView::Datetime(s) => self.out.push_str(&s),
+                ObjectView::Text(s) => self.out.push_str(&quoted(&s)),
+                ObjectView::Table(t) => self.inline_table(&t)?,
+                ObjectView::Data(d) => self.element(&d)?,
+            },
+            Value::Func(_) => return Err("unsupported type: func".to_string()),
+        }
+        Ok(())
+    }
+
+    /// An inline table: direct keys then sub-tables, comma-separated.
+    fn inline_table(&mut self, m: &[(String, Value)]) -> Result<(), String> {
+        let (direct, sub) = split(m)?;
+        self.out.push('{');
+        let trail = !sub.is_empty();
+        for (group, trail_comma) in [(direct, trail), (sub, false)] {
+            let n = group.len();
+            for (i, (k, v)) in group.into_iter().enumerate() {
+                if v.is_nil() {
+                    continue;
                 }
-                self.out.push('{');
-                let trail = !sub.is_empty();
-                for (group, trail_comma) in [(direct, trail), (sub, false)] {
-                    let n = group.len();
-                    for (i, (k, v)) in group.into_iter().enumerate() {
-                        if matches!(v, Yaml::Null) {
-                            continue;
-                        }
-                        self.out.push_str(&maybe_quoted(k));
-                        self.out.push_str(" = ");
-                        self.element(v)?;
-                        if trail_comma || i + 1 != n {
-                            self.out.push_str(", ");
-                        }
-                    }
+                self.out.push_str(&maybe_quoted(k));
+                self.out.push_str(" = ");
+                self.element(v)?;
+                if trail_comma || i + 1 != n {
+                    self.out.push_str(", ");
                 }
-                self.out.push('}');
             }
         }
+        self.out.push('}');
         Ok(())
     }
 }
 
+/// Sorted keys holding plain values, then sorted keys holding tables.
+#[allow(clippy::type_complexity)]
+fn split(m: &[(String, Value)]) -> Result<(Vec<(&str, &Value)>, Vec<(&str, &Value)>), String> {
+    let mut sorted: Vec<&(String, Value)> = m.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let (mut direct, mut sub) = (Vec::new(), Vec::new());
+    for (k, v) in sorted {
+        match kind(v)? {
+            Kind::Table | Kind::ArrayOfTables => sub.push((k.as_str(), v)),
+            _ => direct.push((k.as_str(), v)),
+        }
+    }
+    Ok((direct, sub))
+}
+
 /// BurntSushi's float format: `nan`/`inf` words, else Go's shortest `'g'` with `.0`
 /// added when needed.
-fn format_float(f: f64) -> String {
+fn format_float(f: f64, t: FloatType) -> String {
     if f.is_nan() {
         return if f.is_sign_negative() {
             "-nan".into()
@@ -226,7 +293,8 @@ fn format_float(f: f64) -> String {
     if f.is_infinite() {
         return if f < 0.0 { "-inf".into() } else { "inf".into() };
     }
-    let s = gofmt::format_float(f, 'g', -1, 64);
+    let bits = if t == FloatType::Float32 { 32 } else { 64 };
+    let s = gofmt::format_float(f, 'g', -1, bits);
     if s.contains('e') || s.contains('.') {
         s
     } else {
@@ -308,7 +376,7 @@ fn value(v: toml::Value) -> Value {
         toml::Value::Integer(i) => Value::int64(i),
         toml::Value::Float(f) => Value::float(f),
         toml::Value::Boolean(b) => Value::Bool(b),
-        toml::Value::Datetime(d) => Value::from(d.to_string()),
+        toml::Value::Datetime(d) => crate::dates::toml_time(&d),
         toml::Value::Array(items) => {
             // BurntSushi decodes an array whose elements are all tables into
             // []map[string]interface {}.
