@@ -425,7 +425,133 @@ impl Metadata {
     }
 }
 
+/// Inserts `v` under `k` unless it is Go's zero value for an `omitempty` field.
+fn put_nonempty(m: &mut Map, k: &str, v: Value) {
+    let empty = match &v {
+        Value::String(s) => s.is_empty(),
+        Value::Bool(b) => !b,
+        Value::Seq(items) => items.is_empty(),
+        Value::Map(entries) => entries.is_empty(),
+        Value::Null => true,
+        _ => false,
+    };
+    if !empty {
+        m.insert(k.to_owned(), v);
+    }
+}
+
+fn strings(list: &[String]) -> Value {
+    Value::Seq(list.iter().map(|s| Value::String(s.clone())).collect())
+}
+
+impl Metadata {
+    /// Decodes a `Chart.yaml` without validating it, as helm's
+    /// `chartutil.LoadChartfile` does for `helm lint`'s chartfile rules
+    /// (no apiVersion default, no sanitising).
+    ///
+    /// # Errors
+    /// The text helm's YAML step prints, e.g. `error converting YAML to JSON: yaml: line 2: ...`.
+    pub fn from_yaml(data: &[u8]) -> Result<Metadata, String> {
+        let mut meta = Metadata::default();
+        match charthouse_goyaml::unmarshal(data).map_err(|e| e.to_string())? {
+            Value::Null => Ok(meta),
+            Value::Map(m) => match meta.merge_from(&m, data) {
+                Some(e) => Err(format!("error unmarshaling JSON: while decoding JSON: {e}")),
+                None => Ok(meta),
+            },
+            other => Err(format!(
+                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type chart.Metadata",
+                match other {
+                    Value::Seq(_) => "array",
+                    Value::String(_) => "string",
+                    Value::Bool(_) => "bool",
+                    _ => "number",
+                }
+            )),
+        }
+    }
+
+    /// `Chart.yaml` as helm marshals the struct (JSON tag names, `omitempty`
+    /// fields dropped), e.g. for `helm show chart`:
+    /// `charthouse_goyaml::marshal(&meta.to_json_value())` prints what helm prints.
+    pub fn to_json_value(&self) -> Value {
+        let mut m = Map::new();
+        let s = |v: &str| Value::String(v.to_owned());
+        put_nonempty(&mut m, "name", s(&self.name));
+        put_nonempty(&mut m, "home", s(&self.home));
+        put_nonempty(&mut m, "sources", strings(&self.sources));
+        put_nonempty(&mut m, "version", s(&self.version));
+        put_nonempty(&mut m, "description", s(&self.description));
+        put_nonempty(&mut m, "keywords", strings(&self.keywords));
+        put_nonempty(
+            &mut m,
+            "maintainers",
+            Value::Seq(
+                self.maintainers
+                    .iter()
+                    .map(|mt| match mt {
+                        None => Value::Null,
+                        Some(mt) => {
+                            let mut x = Map::new();
+                            put_nonempty(&mut x, "name", s(&mt.name));
+                            put_nonempty(&mut x, "email", s(&mt.email));
+                            put_nonempty(&mut x, "url", s(&mt.url));
+                            Value::Map(x)
+                        }
+                    })
+                    .collect(),
+            ),
+        );
+        put_nonempty(&mut m, "icon", s(&self.icon));
+        put_nonempty(&mut m, "apiVersion", s(&self.api_version));
+        put_nonempty(&mut m, "condition", s(&self.condition));
+        put_nonempty(&mut m, "tags", s(&self.tags));
+        put_nonempty(&mut m, "appVersion", s(&self.app_version));
+        put_nonempty(&mut m, "deprecated", Value::Bool(self.deprecated));
+        if let Some(list) = &self.annotations {
+            put_nonempty(
+                &mut m,
+                "annotations",
+                Value::Map(list.iter().map(|(k, v)| (k.clone(), s(v))).collect()),
+            );
+        }
+        put_nonempty(&mut m, "kubeVersion", s(&self.kube_version));
+        put_nonempty(
+            &mut m,
+            "dependencies",
+            Value::Seq(
+                self.dependencies
+                    .iter()
+                    .map(|d| d.as_ref().map_or(Value::Null, Dependency::to_json_value))
+                    .collect(),
+            ),
+        );
+        put_nonempty(&mut m, "type", s(&self.chart_type));
+        Value::Map(m)
+    }
+}
+
 impl Dependency {
+    /// The dependency as helm marshals it (JSON tags; `name` and
+    /// `repository` always present, the rest `omitempty`).
+    pub fn to_json_value(&self) -> Value {
+        let mut m = Map::new();
+        let s = |v: &str| Value::String(v.to_owned());
+        m.insert("name".into(), s(&self.name));
+        put_nonempty(&mut m, "version", s(&self.version));
+        m.insert("repository".into(), s(&self.repository));
+        put_nonempty(&mut m, "condition", s(&self.condition));
+        put_nonempty(&mut m, "tags", strings(&self.tags));
+        put_nonempty(&mut m, "enabled", Value::Bool(self.enabled));
+        put_nonempty(
+            &mut m,
+            "import-values",
+            Value::Seq(self.import_values.clone()),
+        );
+        put_nonempty(&mut m, "alias", s(&self.alias));
+        Value::Map(m)
+    }
+
     /// The dependency as `structToMap` shows it inside `.Chart.Dependencies`.
     pub fn to_value(&self) -> Value {
         let mut m = Map::new();

@@ -369,3 +369,26 @@ fn helm_goldens() {
         failures.join("\n")
     );
 }
+
+/// `helm show chart`: the loaded metadata re-marshalled (`to_json_value`).
+#[test]
+fn helm_show_chart() {
+    let data = data_dir();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(data.join("golden")).unwrap() {
+        let path = entry.unwrap().path();
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        let Some(name) = file
+            .strip_prefix("show-chart-")
+            .and_then(|f| f.strip_suffix(".out"))
+        else {
+            continue;
+        };
+        let chart = charthouse_chart::load(data.join("charts").join(name)).unwrap();
+        let got = charthouse_goyaml::marshal(&chart.metadata.to_json_value()).unwrap();
+        let want = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(got.trim_end(), want.trim_end(), "show chart {name}");
+        checked += 1;
+    }
+    assert!(checked >= 9, "only {checked} show-chart goldens");
+}

@@ -135,6 +135,21 @@ def run_cases():
     print(f"{count} cases written to {golden}", file=sys.stderr)
 
 
+SHOW_CHART = ["basic", "chartjson", "deps", "v1chart", "meta", "ok-versions", "ok-noapi", "bom", "floatappversion"]
+
+
+def run_show_chart():
+    """`helm show chart` for a few charts: Chart.yaml as helm re-marshals it."""
+    helm = helm_binary()
+    golden = os.path.join(HERE, "golden")
+    for name in SHOW_CHART:
+        proc = subprocess.run([helm, "show", "chart", os.path.join("charts", name)], cwd=HERE,
+                              capture_output=True, check=True)
+        with open(os.path.join(golden, f"show-chart-{name}.out"), "wb") as g:
+            g.write(proc.stdout)
+
+
 if __name__ == "__main__":
     build_archives()
     run_cases()
+    run_show_chart()
