@@ -193,6 +193,26 @@ def live_from(rng, applied):
     return live
 
 
+def patch_locally(kubectl, url, obj, patch, ptype):
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(obj, f)
+        path = f.name
+    try:
+        # Built-in kinds are mapped from kubectl's own scheme; a custom
+        # resource needs the stand-in server's discovery (which serves no
+        # OpenAPI, so it must not be used for strategic patches).
+        server = ["--server", url] if ptype == "merge" else []
+        p = subprocess.run([kubectl, *server, "--kubeconfig", "/dev/null", "patch", "--local",
+                            "-f", path, "--type", ptype, "-p", json.dumps(patch), "-o", "json"],
+                           capture_output=True, text=True, timeout=60,
+                           env={"PATH": "/usr/bin:/bin", "HOME": tempfile.gettempdir()})
+    finally:
+        os.unlink(path)
+    if p.returncode != 0:
+        return {"error": p.stderr.strip()}
+    return json.loads(p.stdout)
+
+
 def main():
     kubectl = kubectl_path()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -243,6 +263,10 @@ def main():
             if State.patch is not None:
                 case["patch"] = State.patch
                 case["contentType"] = State.patch_type
+                # What applying that patch to the live object gives, by the
+                # same libraries (kubectl patch --local).
+                case["applied"] = patch_locally(kubectl, url, State.live, State.patch,
+                                                "merge" if State.patch_type.startswith("application/merge-patch") else "strategic")
             else:
                 case["error"] = p.stderr.strip() or p.stdout.strip()
             cases.append(case)

@@ -105,3 +105,30 @@ fn three_way_patches_match_kubectl_apply() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn kubectl_apply_patches_apply_as_kubectl_applies_them() {
+    // The patches kubectl generated, applied to the live object: exercises
+    // $setElementOrder, $retainKeys, $deleteFromPrimitiveList and delete
+    // directives exactly as clients send them.
+    let golden = fixture("kubectl_apply.json");
+    let ty = Schema::builtin().type_for("apps/v1", "Deployment").unwrap();
+    let mut failures = Vec::new();
+    for case in golden["cases"].as_array().unwrap() {
+        let (current, patch, want) = (&case["current"], &case["patch"], &case["applied"]);
+        let got = match case["contentType"].as_str() {
+            Some("application/merge-patch+json") => merge_patch::apply(current, patch),
+            _ => strategic::apply(current, patch, ty),
+        };
+        match got {
+            Ok(v) if &v == want => {}
+            other => failures.push(format!("{}: got {:?}\n  want {want}", case["name"], other)),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

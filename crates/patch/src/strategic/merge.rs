@@ -391,11 +391,19 @@ fn merge_set_element_order(
             ],
             &child,
         )?;
+        // The server order Go uses here is its original slice *after*
+        // mergeSlice shifted and appended into the same backing array.
+        let server_order = match (&orig_list, &patch_list) {
+            (Some(o), Some(p)) if strategy(meta) == "merge" && elem == GoKind::Map => {
+                aliased_original(o, p, &merge_key)
+            }
+            _ => orig_list.clone().unwrap_or_default(),
+        };
         let both = normalize_element_order(
             patch_items,
             server_only,
             &order,
-            orig_list.as_deref().unwrap_or(&[]),
+            &server_order,
             &merge_key,
             elem,
             &child,
@@ -404,6 +412,60 @@ fn merge_set_element_order(
         patch.shift_remove(&field);
     }
     Ok(())
+}
+
+/// What Go's `originalFieldValue` slice reads after mergeSlice ran on it in
+/// mergePatchIntoOriginal: `$patch: delete` items were removed by shifting
+/// the rest left in the same backing array (deleteMatchingEntries), and new
+/// items were appended into its spare capacity
+/// (mergeSliceWithoutSpecialElements) until it had to grow. The capacity is
+/// that of a slice `encoding/json` decoded (the next power of two), as in
+/// `kubectl patch`; the apiserver's depends on how it decoded the object.
+fn aliased_original(original: &[Value], patch: &[Value], merge_key: &str) -> Vec<Value> {
+    let l0 = original.len();
+    let cap = if l0 == 0 { 0 } else { l0.next_power_of_two() };
+    let mut backing: Vec<Value> = original.to_vec();
+    backing.resize(cap, Value::Null);
+    let mut len = l0;
+    let key_of = |v: &Value| v.get(merge_key).cloned();
+    let mut replace = false;
+    for item in patch {
+        match item.get(DIRECTIVE).and_then(Value::as_str) {
+            Some("delete") => {
+                let Some(k) = key_of(item) else { continue };
+                while let Some(i) = backing[..len]
+                    .iter()
+                    .position(|o| key_of(o).is_some_and(|ok| same_value(&ok, &k)))
+                {
+                    for j in i..len - 1 {
+                        backing[j] = backing[j + 1].clone();
+                    }
+                    len -= 1;
+                }
+            }
+            Some("replace") => replace = true,
+            _ => {}
+        }
+    }
+    if !replace {
+        for item in patch.iter().filter(|i| i.get(DIRECTIVE).is_none()) {
+            let Some(k) = key_of(item) else { continue };
+            let found = backing[..len]
+                .iter()
+                .any(|o| key_of(o).is_some_and(|ok| same_value(&ok, &k)));
+            if found {
+                continue;
+            }
+            if len == cap {
+                // append reallocates: later writes no longer reach the view.
+                break;
+            }
+            backing[len] = item.clone();
+            len += 1;
+        }
+    }
+    backing.truncate(l0);
+    backing
 }
 
 /// validatePatchWithSetOrderList: the patch's items must appear in the
