@@ -182,6 +182,56 @@ def service_patch(rng, obj):
     return p
 
 
+def long_list(rng):
+    names = rng.sample("abcdefgh", rng.randint(1, 7))
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d",
+            "finalizers": rng.sample(["f1", "f2", "f3", "f4", "f5"], rng.randint(0, 5))},
+            "spec": {"template": {"spec": {"containers": [{"name": n, "image": "i"} for n in names]}}}}
+
+
+def long_list_patch(rng, obj):
+    """Deletions, additions and merges in one list, with or without an order:
+    the cases where Go's slice aliasing shows."""
+    names = [c["name"] for c in obj["spec"]["template"]["spec"]["containers"]]
+    items = []
+    for n in rng.sample(names, rng.randint(0, min(2, len(names)))):
+        items.append({"name": n, "$patch": "delete"})
+    for n in rng.sample([x for x in "stuvwxyz"], rng.randint(0, 3)):
+        items.append({"name": n, "image": "new"})
+    for n in rng.sample(names, rng.randint(0, min(2, len(names)))):
+        if not any(i["name"] == n for i in items):
+            items.append({"name": n, "image": "changed"})
+    rng.shuffle(items)
+    tspec = {"containers": items} if items else {}
+    if rng.random() < 0.7:
+        kept = [n for n in names if not any(i["name"] == n and i.get("$patch") for i in items)]
+        order_names = rng.sample(kept, rng.randint(0, len(kept)))
+        plain = [i["name"] for i in items if not i.get("$patch")]
+        # the patch's own items must appear in the order in the same relative order
+        order = []
+        for n in order_names + plain:
+            if n not in order:
+                order.append(n)
+        plain_in_order = [n for n in order if n in plain]
+        tspec["containers"] = [i for i in items if i.get("$patch")] + \
+            [next(i for i in items if i["name"] == n and not i.get("$patch")) for n in plain_in_order]
+        tspec["$setElementOrder/containers"] = [{"name": n} for n in order]
+    p = {"spec": {"template": {"spec": tspec}}}
+    if rng.random() < 0.5:
+        fins = obj["metadata"]["finalizers"]
+        md = {}
+        if fins and rng.random() < 0.5:
+            md["$deleteFromPrimitiveList/finalizers"] = rng.sample(fins, 1)
+        add = rng.sample(["f6", "f7"], rng.randint(0, 2))
+        if add:
+            md["finalizers"] = add
+        if rng.random() < 0.5:
+            left = [f for f in fins if f not in md.get("$deleteFromPrimitiveList/finalizers", [])]
+            md["$setElementOrder/finalizers"] = rng.sample(left, len(left)) + add
+        p["metadata"] = md
+    return p
+
+
 def strategic_patch(rng, obj):
     """A random strategic merge patch against obj, directives included."""
     p = {}
@@ -322,6 +372,11 @@ def main():
     for name, ptype, obj, patch in HAND:
         cases.append({"name": name, "type": ptype, "object": obj, "patch": patch,
                       **run(kubectl, obj, patch, ptype)})
+    for i in range(200):
+        obj = long_list(rng)
+        patch = long_list_patch(rng, copy.deepcopy(obj))
+        cases.append({"name": f"list {i}", "type": "strategic", "object": obj, "patch": patch,
+                      **run(kubectl, obj, patch, "strategic")})
     for i in range(120):
         if i % 3 == 2:
             obj = service(rng)

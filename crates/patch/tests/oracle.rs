@@ -29,7 +29,7 @@ fn same_message(ours: &str, kubectl: &str) -> bool {
 fn patches_match_kubectl() {
     let golden = fixture("kubectl_patch.json");
     let cases = golden["cases"].as_array().unwrap();
-    assert!(cases.len() >= 430);
+    assert!(cases.len() >= 630);
     let mut failures = Vec::new();
     for case in cases {
         let obj = &case["object"];
