@@ -110,7 +110,15 @@ pub(crate) fn register(out: &mut Vec<Func>, options: &Options) {
     register_converters(out);
     register_templates(out);
     register_required(out, options.lint_mode);
-    register_lookup(out, options.lookup.clone());
+    // helm never asks the cluster while linting.
+    register_lookup(
+        out,
+        if options.lint_mode {
+            None
+        } else {
+            options.lookup.clone()
+        },
+    );
     register_dns(out, options.enable_dns);
 }
 
@@ -511,6 +519,15 @@ mod tests {
             e.ends_with("error calling lookup: unable to get apiresource from unstructured: Y"),
             "{e}"
         );
+        // Lint mode never reaches the cluster.
+        let mut t = set(&Options::new()
+            .with_lookup(Arc::new(FakeCluster))
+            .with_lint_mode(true));
+        assert!(
+            t.parse("l", r#"{{ lookup "v1" "Secret" "ns" "s" }}"#)
+                .is_ok()
+        );
+        assert_eq!(t.execute("l", &Value::Nil).ok().as_deref(), Some("map[]"));
     }
 
     #[test]
