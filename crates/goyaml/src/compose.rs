@@ -98,7 +98,8 @@ fn fail(err: &libyaml_safer::Error) -> YamlError {
 
 /// Reads events one document at a time.
 pub(crate) struct Composer<'a> {
-    parser: Parser<&'a [u8]>,
+    parser: Parser<std::io::Chain<&'static [u8], &'a [u8]>>,
+    /// The text after any byte order mark, which is what marks index.
     input: &'a [u8],
     started: bool,
     done: bool,
@@ -107,9 +108,18 @@ pub(crate) struct Composer<'a> {
 impl<'a> Composer<'a> {
     /// yaml.v2 `newParser`: empty input is read as a single newline.
     pub(crate) fn new(input: &'a [u8]) -> Self {
+        const BOM: &[u8] = b"\xEF\xBB\xBF";
         let input: &'a [u8] = if input.is_empty() { b"\n" } else { input };
+        // libyaml-safer rejects any input whose first byte is 0xEF but
+        // which does not start with a UTF-8 BOM (e.g. U+F000 first), where
+        // yaml.v2 simply reads UTF-8; giving it a BOM first avoids that.
+        let (prefix, input): (&'static [u8], &'a [u8]) = match input.strip_prefix(BOM) {
+            Some(rest) => (BOM, rest),
+            None if input[0] == 0xEF => (BOM, input),
+            None => (b"", input),
+        };
         let mut parser = Parser::new();
-        parser.set_input(input);
+        parser.set_input(std::io::Read::chain(prefix, input));
         Composer {
             parser,
             input,

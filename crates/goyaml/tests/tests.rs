@@ -1,3 +1,4 @@
 //! Integration tests: helm-made goldens and properties.
 
 mod golden;
+mod roundtrip;
