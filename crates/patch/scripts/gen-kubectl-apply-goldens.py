@@ -171,6 +171,16 @@ def live_widget(rng, applied):
     return live
 
 
+def long_deployment(rng, names=None):
+    names = names or rng.sample("abcdefgh", rng.randint(1, 7))
+    return {"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "d", "namespace": "default",
+                         "finalizers": rng.sample(["f1", "f2", "f3", "f4"], rng.randint(0, 4))},
+            "spec": {"selector": {"matchLabels": {"app": "d"}},
+                     "template": {"metadata": {"labels": {"app": "d"}},
+                                  "spec": {"containers": [{"name": n, "image": rng.choice(["i", "j"])} for n in names]}}}}
+
+
 def live_from(rng, applied):
     """The live object: what was applied plus changes made by others."""
     live = copy.deepcopy(applied)
@@ -221,13 +231,20 @@ def main():
     rng = random.Random(20261121)
     cases = []
     try:
-        for i in range(230):
-            crd = i >= 150
-            original = widget(rng) if crd else deployment(rng)
+        for i in range(330):
+            crd = 150 <= i < 230
+            long = i >= 230
+            original = widget(rng) if crd else long_deployment(rng) if long else deployment(rng)
             if crd:
                 modified = widget(rng) if rng.random() < 0.6 else copy.deepcopy(original)
                 if modified == original:
                     modified["spec"]["color"] = "green"
+            elif long:
+                names = [c["name"] for c in original["spec"]["template"]["spec"]["containers"]]
+                keep = rng.sample(names, rng.randint(0, len(names)))
+                names = keep + rng.sample([x for x in "stuvwxyz"], rng.randint(0 if keep else 1, 3))
+                rng.shuffle(names)
+                modified = long_deployment(rng, names)
             else:
                 modified = deployment(rng) if rng.random() < 0.5 else copy.deepcopy(original)
             if modified == original and not crd:

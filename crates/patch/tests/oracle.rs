@@ -67,7 +67,7 @@ fn patches_match_kubectl() {
 fn three_way_patches_match_kubectl_apply() {
     let golden = fixture("kubectl_apply.json");
     let cases = golden["cases"].as_array().unwrap();
-    assert!(cases.len() >= 230);
+    assert!(cases.len() >= 330);
     let ty = Schema::builtin().type_for("apps/v1", "Deployment").unwrap();
     let mut failures = Vec::new();
     for case in cases {
