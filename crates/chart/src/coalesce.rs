@@ -5,14 +5,19 @@
 //! coalescing; merging keeps nulls), `global` flows from each chart into
 //! its subcharts, and each subchart's defaults fill its values key.
 //!
-//! helm prints its warnings with `log.Printf`; here they are collected so
-//! the caller decides where they go.
+//! The work is done on [`crate::shared`] cells so that Go's map aliasing
+//! (visible through nested globals) comes out as in helm. helm prints its
+//! warnings with `log.Printf`; here they are collected so the caller
+//! decides where they go.
 
-use charthouse_goyaml::{Map, Value};
+use charthouse_goyaml::Map;
 
 use crate::chart::Chart;
 use crate::error::{Error, Result};
-use crate::gofmt::{sprint_t, sprint_v};
+use crate::gofmt::sprint_t;
+use crate::shared::{
+    Cell, Shared, cell_to_map, clean_nil_values, entries, get, new_cell, put, remove, shallow_copy,
+};
 
 /// helm's `GlobalKey`.
 pub const GLOBAL_KEY: &str = "global";
@@ -36,9 +41,9 @@ fn concat_prefix(a: &str, b: &str) -> String {
 /// # Errors
 /// [`Error::CoalesceSubchart`] when a subchart's key holds a non-map.
 pub fn coalesce_values(chart: &Chart, vals: &Map, warnings: &mut Vec<String>) -> Result<Map> {
-    let mut dest = vals.clone();
-    coalesce(chart, &mut dest, "", false, warnings)?;
-    Ok(dest)
+    let dest = Shared::from_map(vals);
+    coalesce(chart, &dest, "", false, warnings)?;
+    Ok(cell_to_map(&dest))
 }
 
 /// `MergeValues`: as [`coalesce_values`] but nulls are kept.
@@ -46,14 +51,14 @@ pub fn coalesce_values(chart: &Chart, vals: &Map, warnings: &mut Vec<String>) ->
 /// # Errors
 /// As [`coalesce_values`].
 pub fn merge_values(chart: &Chart, vals: &Map, warnings: &mut Vec<String>) -> Result<Map> {
-    let mut dest = vals.clone();
-    coalesce(chart, &mut dest, "", true, warnings)?;
-    Ok(dest)
+    let dest = Shared::from_map(vals);
+    coalesce(chart, &dest, "", true, warnings)?;
+    Ok(cell_to_map(&dest))
 }
 
 fn coalesce(
     chart: &Chart,
-    dest: &mut Map,
+    dest: &Cell,
     prefix: &str,
     merge: bool,
     warnings: &mut Vec<String>,
@@ -64,38 +69,42 @@ fn coalesce(
 
 fn coalesce_deps(
     chart: &Chart,
-    dest: &mut Map,
+    dest: &Cell,
     prefix: &str,
     merge: bool,
     warnings: &mut Vec<String>,
 ) -> Result<()> {
     for sub in &chart.dependencies {
-        let name = sub.name().to_owned();
-        let mut sub_map = match dest.remove(&name) {
-            None => Map::new(),
-            Some(Value::Map(m)) => m,
-            Some(other) => {
-                let shown = sprint_t(&other);
-                dest.insert(name.clone(), other);
-                return Err(Error::CoalesceSubchart { key: name, shown });
+        let name = sub.name();
+        let sub_map = match get(dest, name) {
+            None => {
+                let c = new_cell();
+                put(dest, name, Shared::Map(c.clone()));
+                c
+            }
+            Some(Shared::Map(c)) => c,
+            Some(Shared::Leaf(other)) => {
+                return Err(Error::CoalesceSubchart {
+                    key: name.to_owned(),
+                    shown: sprint_t(&other),
+                });
             }
         };
         let sub_prefix = concat_prefix(prefix, chart.name());
-        coalesce_globals(&mut sub_map, dest, &sub_prefix, warnings);
-        let result = coalesce(sub, &mut sub_map, &sub_prefix, merge, warnings);
-        dest.insert(name, Value::Map(sub_map));
-        result?;
+        coalesce_globals(&sub_map, dest, &sub_prefix, warnings);
+        coalesce(sub, &sub_map, &sub_prefix, merge, warnings)?;
     }
     Ok(())
 }
 
 /// `coalesceGlobals`: copies `src`'s globals into `dest`'s, the parent's
-/// values winning for scalars and merging top-down for tables.
-fn coalesce_globals(dest: &mut Map, src: &Map, prefix: &str, warnings: &mut Vec<String>) {
-    let mut dg = match dest.get(GLOBAL_KEY) {
-        None => Map::new(),
-        Some(Value::Map(m)) => m.clone(),
-        Some(_) => {
+/// values winning for scalars and merging top-down for tables (tables are
+/// copied one level deep, as helm's `copyMap` does).
+fn coalesce_globals(dest: &Cell, src: &Cell, prefix: &str, warnings: &mut Vec<String>) {
+    let dg = match get(dest, GLOBAL_KEY) {
+        None => new_cell(),
+        Some(Shared::Map(m)) => m,
+        Some(Shared::Leaf(_)) => {
             log(
                 warnings,
                 format!(
@@ -105,10 +114,10 @@ fn coalesce_globals(dest: &mut Map, src: &Map, prefix: &str, warnings: &mut Vec<
             return;
         }
     };
-    let sg = match src.get(GLOBAL_KEY) {
-        None => Map::new(),
-        Some(Value::Map(m)) => m.clone(),
-        Some(_) => {
+    let sg = match get(src, GLOBAL_KEY) {
+        None => new_cell(),
+        Some(Shared::Map(m)) => m,
+        Some(Shared::Leaf(_)) => {
             log(
                 warnings,
                 format!("warning: skipping globals because source {GLOBAL_KEY} is not a table."),
@@ -116,22 +125,19 @@ fn coalesce_globals(dest: &mut Map, src: &Map, prefix: &str, warnings: &mut Vec<
             return;
         }
     };
-    for (key, val) in sg {
+    for (key, val) in entries(&sg) {
         match val {
-            Value::Map(vv) => {
-                let mut vv = vv;
-                match dg.get(&key) {
-                    None => {
-                        dg.insert(key, Value::Map(vv));
-                    }
-                    Some(Value::Map(destv)) => {
-                        let mut destv = destv.clone();
+            Shared::Map(table) => {
+                let vv = shallow_copy(&table);
+                match get(&dg, &key) {
+                    None => put(&dg, &key, Shared::Map(vv)),
+                    Some(Shared::Map(destv)) => {
                         let sub_prefix = concat_prefix(prefix, &key);
                         // helm merges (keeps nulls) here; the later coalesce removes them.
-                        coalesce_tables_full_key(&mut vv, &mut destv, &sub_prefix, true, warnings);
-                        dg.insert(key, Value::Map(vv));
+                        crate::shared::coalesce_tables(&vv, &destv, &sub_prefix, true, warnings);
+                        put(&dg, &key, Shared::Map(vv));
                     }
-                    Some(_) => log(
+                    Some(Shared::Leaf(_)) => log(
                         warnings,
                         format!(
                             "Conflict: cannot merge map onto non-map for {}. Skipping.",
@@ -141,46 +147,46 @@ fn coalesce_globals(dest: &mut Map, src: &Map, prefix: &str, warnings: &mut Vec<
                 }
             }
             other => {
-                if matches!(dg.get(&key), Some(Value::Map(_))) {
+                if matches!(get(&dg, &key), Some(Shared::Map(_))) {
                     log(warnings, format!("key {key} is table. Skipping"));
                 } else {
-                    dg.insert(key, other);
+                    put(&dg, &key, other);
                 }
             }
         }
     }
-    dest.insert(GLOBAL_KEY.to_owned(), Value::Map(dg));
+    put(dest, GLOBAL_KEY, Shared::Map(dg));
 }
 
-/// `coalesceValues`: fills `v` from one chart's own defaults.
+/// `coalesceValues`: fills `v` from one chart's own defaults (a fresh deep
+/// copy of them, as helm's `copystructure.Copy`).
 fn coalesce_chart_values(
     chart: &Chart,
-    v: &mut Map,
+    v: &Cell,
     prefix: &str,
     merge: bool,
     warnings: &mut Vec<String>,
 ) {
     let sub_prefix = concat_prefix(prefix, chart.name());
-    for (key, val) in chart.values.clone() {
-        match v.get_mut(&key) {
-            Some(Value::Null) if !merge => {
-                v.remove(&key);
-            }
-            Some(Value::Map(dest)) => match val {
-                Value::Map(mut src) => {
+    let defaults = Shared::from_map(&chart.values);
+    for (key, val) in entries(&defaults) {
+        match get(v, &key) {
+            Some(value) if value.is_null() && !merge => remove(v, &key),
+            Some(Shared::Map(dest)) => match &val {
+                Shared::Map(src) => {
                     let child_merge = merge || chart.dependencies.iter().any(|d| d.name() == key);
                     if !child_merge {
-                        clean_nil_values(&mut src);
+                        clean_nil_values(src);
                     }
-                    coalesce_tables_full_key(
-                        dest,
-                        &mut src,
+                    crate::shared::coalesce_tables(
+                        &dest,
+                        src,
                         &concat_prefix(&sub_prefix, &key),
                         child_merge,
                         warnings,
                     );
                 }
-                Value::Null => {}
+                other if other.is_null() => {}
                 _ => log(
                     warnings,
                     format!("warning: skipped value for {sub_prefix}.{key}: Not a table."),
@@ -188,96 +194,68 @@ fn coalesce_chart_values(
             },
             Some(_) => {}
             None => {
-                let mut val = val;
                 if !merge {
-                    if val == Value::Null {
+                    if val.is_null() {
                         continue;
                     }
-                    if let Value::Map(m) = &mut val {
+                    if let Shared::Map(m) = &val {
                         clean_nil_values(m);
                     }
                 }
-                v.insert(key, val);
+                put(v, &key, val);
             }
         }
     }
 }
 
-/// `CoalesceTables`: `src` under `dst`, nulls in `dst` deleting keys.
+fn write_back(target: &mut Map, cell: &Cell) {
+    *target = cell_to_map(cell);
+}
+
+/// `CoalesceTables`: `src` under `dst`, nulls in `dst` deleting keys. Like
+/// helm, `src` is updated too.
 pub fn coalesce_tables(dst: &mut Map, src: &mut Map, warnings: &mut Vec<String>) {
-    coalesce_tables_full_key(dst, src, "", false, warnings);
+    let (d, s) = (Shared::from_map(dst), Shared::from_map(src));
+    crate::shared::coalesce_tables(&d, &s, "", false, warnings);
+    write_back(dst, &d);
+    write_back(src, &s);
 }
 
-/// `MergeTables`: `src` under `dst`, nulls kept.
+/// `MergeTables`: `src` under `dst`, nulls kept. Like helm, `src` is updated too.
 pub fn merge_tables(dst: &mut Map, src: &mut Map, warnings: &mut Vec<String>) {
-    coalesce_tables_full_key(dst, src, "", true, warnings);
+    let (d, s) = (Shared::from_map(dst), Shared::from_map(src));
+    crate::shared::coalesce_tables(&d, &s, "", true, warnings);
+    write_back(dst, &d);
+    write_back(src, &s);
 }
 
-/// `coalesceTablesFullKey`: `dst` is authoritative. Like helm, `src` is
-/// changed too (keys null in `dst` become null in `src`).
-fn coalesce_tables_full_key(
-    dst: &mut Map,
-    src: &mut Map,
-    prefix: &str,
-    merge: bool,
-    warnings: &mut Vec<String>,
-) {
-    let src_non_nil: Vec<String> = src
-        .iter()
-        .filter(|(_, v)| **v != Value::Null)
-        .map(|(k, _)| k.clone())
-        .collect();
-    for (key, val) in dst.iter() {
-        if *val == Value::Null {
-            src.insert(key.clone(), Value::Null);
-        }
-    }
-    for (key, val) in src.iter_mut() {
-        let full_key = concat_prefix(prefix, key);
-        match dst.get_mut(key) {
-            Some(Value::Null) if !merge && src_non_nil.contains(key) => {
-                dst.remove(key);
-            }
-            None => {
-                dst.insert(key.clone(), val.clone());
-            }
-            Some(dv) => match val {
-                Value::Map(sv) => {
-                    if let Value::Map(dm) = dv {
-                        coalesce_tables_full_key(dm, sv, &full_key, merge, warnings);
-                    } else {
-                        log(
-                            warnings,
-                            format!(
-                                "warning: cannot overwrite table with non table for {full_key} ({})",
-                                sprint_v(val)
-                            ),
-                        );
-                    }
-                }
-                Value::Null => {}
-                other => {
-                    if matches!(dv, Value::Map(_)) {
-                        log(
-                            warnings,
-                            format!(
-                                "warning: destination for {full_key} is a table. Ignoring non-table value ({})",
-                                sprint_v(other)
-                            ),
-                        );
-                    }
-                }
-            },
-        }
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use charthouse_goyaml::Value;
 
-/// `cleanNilValues`: drops null entries, recursively through maps.
-fn clean_nil_values(m: &mut Map) {
-    m.retain(|_, v| *v != Value::Null);
-    for v in m.values_mut() {
-        if let Value::Map(sub) = v {
-            clean_nil_values(sub);
-        }
+    #[test]
+    fn tables_merge_and_nulls_delete() {
+        let mut dst = charthouse_goyaml::unmarshal_map(b"a: {x: 1}\nb: null\n").unwrap();
+        let mut src = charthouse_goyaml::unmarshal_map(b"a: {z: 2}\nb: 3\nc: 4\n").unwrap();
+        let mut w = Vec::new();
+        coalesce_tables(&mut dst, &mut src, &mut w);
+        assert_eq!(
+            crate::gofmt::sprint_v(&Value::Map(dst)),
+            "map[a:map[x:1 z:2] c:4]"
+        );
+        assert!(w.is_empty());
+    }
+
+    #[test]
+    fn table_over_scalar_warns() {
+        let mut dst = charthouse_goyaml::unmarshal_map(b"a: 1\n").unwrap();
+        let mut src = charthouse_goyaml::unmarshal_map(b"a: {z: 2}\n").unwrap();
+        let mut w = Vec::new();
+        merge_tables(&mut dst, &mut src, &mut w);
+        assert_eq!(
+            w,
+            ["level=INFO msg=\"warning: cannot overwrite table with non table for a (map[z:2])\""]
+        );
     }
 }

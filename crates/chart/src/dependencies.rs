@@ -199,7 +199,7 @@ fn process_import_values(chart: &mut Chart, warnings: &mut Vec<String>) -> Resul
         return Ok(());
     }
     let cvals = Shared::from_map(&merge_values(chart, &Map::new(), warnings)?);
-    let b = Shared::empty();
+    let b = shared::new_cell();
     for r in chart.metadata.dependencies.iter_mut().flatten() {
         let mut out = Vec::new();
         for iv in &r.import_values {
@@ -216,20 +216,20 @@ fn process_import_values(chart: &mut Chart, warnings: &mut Vec<String>) -> Resul
             entry.insert("parent".into(), Value::String(parent.clone()));
             out.push(Value::Map(entry));
             let path = format!("{}.{child}", r.name);
-            match cvals.table(&path) {
+            match shared::table(&cvals, &path) {
                 Ok(table) => {
                     // `Values.AsMap` hands out a new map for an empty table.
-                    let table = if table.to_value() == Value::Map(Map::new()) {
-                        Shared::empty()
+                    let table = if shared::entries(&table).is_empty() {
+                        shared::new_cell()
                     } else {
                         table
                     };
                     let src = if iv.as_map().is_some() {
-                        table.under_path(&parent)
+                        shared::under_path(table, &parent)
                     } else {
                         table
                     };
-                    shared::merge_tables(&b, &src, "", warnings);
+                    shared::coalesce_tables(&b, &src, "", true, warnings);
                 }
                 Err(key) => {
                     let error = format!("{} is not a table", crate::metadata::go_quote(key));
@@ -253,14 +253,9 @@ fn process_import_values(chart: &mut Chart, warnings: &mut Vec<String>) -> Resul
     }
     // helm deep-copies the (possibly written-through) values before the
     // final merge, so only `b` may still share maps with them.
-    let values = match cvals.to_value() {
-        Value::Map(m) => Shared::from_map(&m),
-        _ => Shared::empty(),
-    };
-    shared::merge_tables(&values, &b, "", warnings);
-    if let Value::Map(m) = values.to_value() {
-        chart.values = m;
-    }
+    let values = Shared::from_map(&shared::cell_to_map(&cvals));
+    shared::coalesce_tables(&values, &b, "", true, warnings);
+    chart.values = shared::cell_to_map(&values);
     Ok(())
 }
 

@@ -1,64 +1,91 @@
-//! Go map aliasing for helm's import-values step.
+//! Values with Go's map aliasing.
 //!
-//! Go maps are references. When `processImportValues` merges a child's
-//! table into the import accumulator, an absent key takes the child's map
-//! itself, so later imports that merge into that key write through to the
-//! child's values and to every other parent key holding the same map (helm's
-//! own test chart `subpop` shows `SCB*` keys under `imported-chartA`). To
-//! print what helm prints we model maps as shared cells for this step.
+//! Go maps are references, and helm's coalescing relies on that in ways
+//! users can see: `coalesceGlobals` copies a parent's global tables only one
+//! level deep, so a subchart's nested global defaults are written into the
+//! parent's own `global` (helm prints them in the parent's `.Values` too);
+//! `processImportValues` hands a child's table itself to the first parent
+//! key that imports it, so later imports into that key write through to the
+//! child's values and to every other key holding the same map (helm's test
+//! chart `subpop` shows `SCB*` keys under `imported-chartA`). To print what
+//! helm prints, these steps work on shared cells.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use charthouse_goyaml::{Map, Value};
 
 use crate::gofmt::sprint_v;
 
-type Cell = Rc<RefCell<Vec<(String, Shared)>>>;
+/// A Go `map[string]interface{}`: shared by every holder.
+pub(crate) type Cell = Rc<RefCell<BTreeMap<String, Shared>>>;
 
 /// A value whose maps may be shared, as Go's are.
 #[derive(Clone, Debug)]
 pub(crate) enum Shared {
+    /// Anything but a map (lists are replaced whole, never merged).
     Leaf(Value),
+    /// A map, possibly held in several places.
     Map(Cell),
 }
 
-fn get(cell: &Cell, key: &str) -> Option<Shared> {
-    cell.try_borrow()
-        .ok()?
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.clone())
+/// Nesting beyond which a (theoretical) cycle is cut when copying out.
+const MAX_DEPTH: usize = 10_000;
+
+pub(crate) fn new_cell() -> Cell {
+    Rc::new(RefCell::new(BTreeMap::new()))
 }
 
-fn put(cell: &Cell, key: &str, val: Shared) {
+pub(crate) fn get(cell: &Cell, key: &str) -> Option<Shared> {
+    cell.try_borrow().ok()?.get(key).cloned()
+}
+
+pub(crate) fn put(cell: &Cell, key: &str, val: Shared) {
     if let Ok(mut m) = cell.try_borrow_mut() {
-        match m.iter_mut().find(|(k, _)| k == key) {
-            Some(slot) => slot.1 = val,
-            None => m.push((key.to_owned(), val)),
-        }
+        m.insert(key.to_owned(), val);
     }
 }
 
+pub(crate) fn remove(cell: &Cell, key: &str) {
+    if let Ok(mut m) = cell.try_borrow_mut() {
+        m.remove(key);
+    }
+}
+
+/// The entries at this moment (Go ranges over a live map; helm's loops
+/// here never depend on seeing their own writes).
+pub(crate) fn entries(cell: &Cell) -> Vec<(String, Shared)> {
+    cell.try_borrow()
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default()
+}
+
+/// Go's `maps.Copy` into a new map: the first level only.
+pub(crate) fn shallow_copy(cell: &Cell) -> Cell {
+    Rc::new(RefCell::new(
+        cell.try_borrow().map(|m| m.clone()).unwrap_or_default(),
+    ))
+}
+
 impl Shared {
-    /// A fresh (unshared) copy of a map.
-    pub(crate) fn from_map(m: &Map) -> Shared {
-        Shared::Map(Rc::new(RefCell::new(
+    /// A fresh (unshared) deep copy of a map.
+    pub(crate) fn from_map(m: &Map) -> Cell {
+        Rc::new(RefCell::new(
             m.iter()
                 .map(|(k, v)| (k.clone(), Shared::from_value(v)))
                 .collect(),
-        )))
+        ))
     }
 
     fn from_value(v: &Value) -> Shared {
         match v {
-            Value::Map(m) => Shared::from_map(m),
+            Value::Map(m) => Shared::Map(Shared::from_map(m)),
             other => Shared::Leaf(other.clone()),
         }
     }
 
-    /// A deep, unshared copy as a plain value. Depth is bounded so a
-    /// (theoretical) cycle cannot recurse forever.
+    /// A deep, unshared copy as a plain value.
     pub(crate) fn to_value(&self) -> Value {
         self.to_value_depth(0)
     }
@@ -66,99 +93,136 @@ impl Shared {
     fn to_value_depth(&self, depth: usize) -> Value {
         match self {
             Shared::Leaf(v) => v.clone(),
-            Shared::Map(cell) => {
-                if depth > 512 {
-                    return Value::Map(Map::new());
-                }
-                let entries: Vec<(String, Shared)> =
-                    cell.try_borrow().map(|m| m.clone()).unwrap_or_default();
-                Value::Map(
-                    entries
-                        .into_iter()
-                        .map(|(k, v)| (k, v.to_value_depth(depth + 1)))
-                        .collect(),
-                )
-            }
+            Shared::Map(cell) => Value::Map(cell_to_map_depth(cell, depth)),
         }
     }
 
-    pub(crate) fn as_map(&self) -> Option<&Cell> {
-        match self {
-            Shared::Map(c) => Some(c),
-            Shared::Leaf(_) => None,
-        }
-    }
-
-    /// `Values.Table`: the (shared) map at a dotted path, or the key that is not a table.
-    pub(crate) fn table<'p>(&self, path: &'p str) -> Result<Shared, &'p str> {
-        let mut cur = self.clone();
-        for part in path.split('.') {
-            let next = cur.as_map().and_then(|c| get(c, part));
-            match next {
-                Some(m @ Shared::Map(_)) => cur = m,
-                _ => return Err(part),
-            }
-        }
-        Ok(cur)
-    }
-
-    /// `pathToMap`: nests this map under a dotted path (`.` is the root).
-    pub(crate) fn under_path(self, path: &str) -> Shared {
-        if path == "." {
-            return self;
-        }
-        let mut cur = self;
-        for part in path.split('.').rev() {
-            cur = Shared::Map(Rc::new(RefCell::new(vec![(part.to_owned(), cur)])));
-        }
-        cur
-    }
-
-    /// An empty, unshared map.
-    pub(crate) fn empty() -> Shared {
-        Shared::Map(Rc::new(RefCell::new(Vec::new())))
+    pub(crate) fn is_null(&self) -> bool {
+        matches!(self, Shared::Leaf(Value::Null))
     }
 }
 
-fn is_null(v: &Shared) -> bool {
-    matches!(v, Shared::Leaf(Value::Null))
+/// A deep, unshared copy of a map.
+pub(crate) fn cell_to_map(cell: &Cell) -> Map {
+    cell_to_map_depth(cell, 0)
 }
 
-/// `MergeTables` (`coalesceTablesFullKey` with merge set) over shared maps.
-pub(crate) fn merge_tables(dst: &Shared, src: &Shared, prefix: &str, warnings: &mut Vec<String>) {
-    let (Some(d), Some(s)) = (dst.as_map(), src.as_map()) else {
-        return;
-    };
-    if Rc::ptr_eq(d, s) {
-        return;
+fn cell_to_map_depth(cell: &Cell, depth: usize) -> Map {
+    if depth > MAX_DEPTH {
+        return Map::new();
     }
-    let dst_entries: Vec<(String, Shared)> = d.try_borrow().map(|m| m.clone()).unwrap_or_default();
-    for (k, v) in &dst_entries {
-        if is_null(v) {
-            put(s, k, Shared::Leaf(Value::Null));
+    entries(cell)
+        .into_iter()
+        .map(|(k, v)| (k, v.to_value_depth(depth + 1)))
+        .collect()
+}
+
+/// `Values.Table`: the (shared) map at a dotted path, or the key that is not a table.
+pub(crate) fn table<'p>(root: &Cell, path: &'p str) -> Result<Cell, &'p str> {
+    let mut cur = root.clone();
+    for part in path.split('.') {
+        match get(&cur, part) {
+            Some(Shared::Map(m)) => cur = m,
+            _ => return Err(part),
         }
     }
-    let src_entries: Vec<(String, Shared)> = s.try_borrow().map(|m| m.clone()).unwrap_or_default();
-    for (key, val) in src_entries {
-        let full_key = if prefix.is_empty() {
-            key.clone()
-        } else {
-            format!("{prefix}.{key}")
-        };
-        match get(d, &key) {
-            None => put(d, &key, val),
+    Ok(cur)
+}
+
+/// `pathToMap`: nests a map under a dotted path (`.` is the root itself).
+pub(crate) fn under_path(cell: Cell, path: &str) -> Cell {
+    if path == "." {
+        return cell;
+    }
+    let mut cur = cell;
+    for part in path.split('.').rev() {
+        let next = new_cell();
+        put(&next, part, Shared::Map(cur));
+        cur = next;
+    }
+    cur
+}
+
+/// helm's `log.Printf` warnings, as the lines it prints.
+fn log(warnings: &mut Vec<String>, msg: String) {
+    warnings.push(crate::slog::printf(msg));
+}
+
+fn concat_prefix(a: &str, b: &str) -> String {
+    if a.is_empty() {
+        b.to_owned()
+    } else {
+        format!("{a}.{b}")
+    }
+}
+
+/// `coalesceTablesFullKey`: `dst` is authoritative; nulls in `dst` delete
+/// keys unless merging. Like helm, `src` is changed too (keys null in
+/// `dst` become null in `src`) and absent keys take `src`'s maps themselves.
+pub(crate) fn coalesce_tables(
+    dst: &Cell,
+    src: &Cell,
+    prefix: &str,
+    merge: bool,
+    warnings: &mut Vec<String>,
+) {
+    if Rc::ptr_eq(dst, src) {
+        return;
+    }
+    let src_non_nil: Vec<String> = entries(src)
+        .into_iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, _)| k)
+        .collect();
+    for (k, v) in entries(dst) {
+        if v.is_null() {
+            put(src, &k, Shared::Leaf(Value::Null));
+        }
+    }
+    for (key, val) in entries(src) {
+        let full_key = concat_prefix(prefix, &key);
+        match get(dst, &key) {
+            Some(dv) if dv.is_null() && !merge && src_non_nil.contains(&key) => remove(dst, &key),
+            None => put(dst, &key, val),
             Some(dv) => match (&dv, &val) {
-                (Shared::Map(_), Shared::Map(_)) => merge_tables(&dv, &val, &full_key, warnings),
-                (_, Shared::Map(_)) => warnings.push(crate::slog::printf(format!(
-                    "warning: cannot overwrite table with non table for {full_key} ({})",
-                    sprint_v(&val.to_value())
-                ))),
-                (Shared::Map(_), v) if !is_null(v) => warnings.push(crate::slog::printf(format!(
-                    "warning: destination for {full_key} is a table. Ignoring non-table value ({})",
-                    sprint_v(&v.to_value())
-                ))),
+                (Shared::Map(d), Shared::Map(s)) => {
+                    coalesce_tables(d, s, &full_key, merge, warnings)
+                }
+                (_, Shared::Map(_)) => log(
+                    warnings,
+                    format!(
+                        "warning: cannot overwrite table with non table for {full_key} ({})",
+                        sprint_v(&val.to_value())
+                    ),
+                ),
+                (Shared::Map(_), v) if !v.is_null() => log(
+                    warnings,
+                    format!(
+                        "warning: destination for {full_key} is a table. Ignoring non-table value ({})",
+                        sprint_v(&v.to_value())
+                    ),
+                ),
                 _ => {}
             },
+        }
+    }
+}
+
+/// `cleanNilValues`: drops null entries in place, recursively through maps.
+pub(crate) fn clean_nil_values(cell: &Cell) {
+    clean_nil_depth(cell, 0);
+}
+
+fn clean_nil_depth(cell: &Cell, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    if let Ok(mut m) = cell.try_borrow_mut() {
+        m.retain(|_, v| !v.is_null());
+    }
+    for (_, v) in entries(cell) {
+        if let Shared::Map(sub) = v {
+            clean_nil_depth(&sub, depth + 1);
         }
     }
 }
