@@ -43,7 +43,9 @@ fn pad(out: &mut String, n: usize) {
 /// A block mapping whose keys sit at column `indent`; the first key continues the
 /// current line when `inline` (after a sequence dash).
 fn map(out: &mut String, m: &charthouse_goyaml::Map, indent: usize, inline: bool) {
-    for (i, (k, v)) in m.iter().enumerate() {
+    let mut entries: Vec<(&String, &Yaml)> = m.iter().collect();
+    entries.sort_by(|a, b| key_order(a.0, b.0));
+    for (i, (k, v)) in entries.into_iter().enumerate() {
         if i > 0 || !inline {
             pad(out, indent);
         }
@@ -65,6 +67,68 @@ fn map(out: &mut String, m: &charthouse_goyaml::Map, indent: usize, inline: bool
             }
         }
     }
+}
+
+/// yaml.v3's `keyList.Less` for string keys: letters sort after other characters
+/// except right after digits, and runs of digits compare as numbers.
+fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (ar, br): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut digits = false;
+    for i in 0..ar.len().min(br.len()) {
+        if ar[i] == br[i] {
+            digits = ar[i].is_numeric();
+            continue;
+        }
+        let (al, bl) = (ar[i].is_alphabetic(), br[i].is_alphabetic());
+        if al && bl {
+            return ar[i].cmp(&br[i]);
+        }
+        if al || bl {
+            let a_first = if digits { al } else { bl };
+            return if a_first {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            };
+        }
+        let (mut an, mut bn) = (0i64, 0i64);
+        if ar[i] == '0' || br[i] == '0' {
+            // A zero inside a number (after a non-zero digit) still counts.
+            for j in (0..i).rev() {
+                if !ar[j].is_numeric() {
+                    break;
+                }
+                if ar[j] != '0' {
+                    an = 1;
+                    bn = 1;
+                    break;
+                }
+            }
+        }
+        let mut ai = i;
+        while ai < ar.len() && ar[ai].is_numeric() {
+            an = an
+                .wrapping_mul(10)
+                .wrapping_add(i64::from(ar[ai].to_digit(10).unwrap_or(0)));
+            ai += 1;
+        }
+        let mut bi = i;
+        while bi < br.len() && br[bi].is_numeric() {
+            bn = bn
+                .wrapping_mul(10)
+                .wrapping_add(i64::from(br[bi].to_digit(10).unwrap_or(0)));
+            bi += 1;
+        }
+        if an != bn {
+            return an.cmp(&bn);
+        }
+        if ai != bi {
+            return ai.cmp(&bi);
+        }
+        return ar[i].cmp(&br[i]);
+    }
+    ar.len().cmp(&br.len())
 }
 
 /// A block sequence whose dashes sit at column `indent`.
@@ -209,6 +273,13 @@ mod tests {
         // Expected text from helm v4.3.1's toYamlPretty on the same value.
         let want = "a:\n  b:\n    - |-\n      x\n      y\n    - - |-\n        p\n        q\n      - |2-\n         lead\n        x\n    - k: |\n        m\n        n\n  c: |\n    x";
         assert_eq!(to_yaml_pretty(&v), want);
+    }
+
+    #[test]
+    fn keys_in_yaml_v3_order() {
+        let mut keys = vec!["on", "a10", "~", "a2", "1", "", "-x", "B", "a"];
+        keys.sort_by(|a, b| key_order(a, b));
+        assert_eq!(keys, vec!["", "-x", "~", "1", "B", "a", "a2", "a10", "on"]);
     }
 
     #[test]
