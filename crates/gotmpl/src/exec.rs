@@ -693,7 +693,10 @@ impl<'t> State<'t> {
             return Ok(Rv::plain(Value::Missing));
         }
         if matches!(receiver.v, Value::Nil) {
-            return Err(self.errorf(format!("nil pointer evaluating {}.{name}", receiver.static_type())));
+            return Err(self.errorf(format!(
+                "nil pointer evaluating {}.{name}",
+                receiver.static_type()
+            )));
         }
         if let Value::Object(o) = &receiver.v
             && let Some(sig) = o.method(name)
@@ -715,10 +718,7 @@ impl<'t> State<'t> {
             }
             let iface = m.elem == GoType::Interface;
             match m.get(name) {
-                Some(v) => Ok(Rv {
-                    v,
-                    iface,
-                }),
+                Some(v) => Ok(Rv { v, iface }),
                 None => match s.opts.missing_key {
                     MissingKey::Default => Ok(Rv::plain(Value::Missing)),
                     MissingKey::Zero => Ok(Rv {
@@ -748,7 +748,10 @@ impl<'t> State<'t> {
             }
             _ => {}
         }
-        Err(self.errorf(format!("can't evaluate field {name} in type {}", receiver.static_type())))
+        Err(self.errorf(format!(
+            "can't evaluate field {name} in type {}",
+            receiver.static_type()
+        )))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -951,6 +954,14 @@ impl<'t> State<'t> {
         if let Some(t) = typ
             && !t.accepts(&value.v)
         {
+            // A host object whose Go type is a named map or slice type (helm's
+            // `common.Values`, `engine.files`) is assignable to its underlying type.
+            if let Value::Object(o) = &value.v
+                && let Some(d) = o.as_data()
+                && t.accepts(&d)
+            {
+                return Ok(d);
+            }
             return Err(self.errorf(format!(
                 "wrong type for value; expected {t}; got {}",
                 value_type_for_error(&value.v)
@@ -1076,7 +1087,9 @@ impl<'t> State<'t> {
             GoType::Uint(t) => match n {
                 Arg::Number { num, .. } if num.is_uint => Value::Uint(num.uint64, *t),
                 _ => {
-                    return Err(self.errorf(format!("expected unsigned integer; found {}", found())));
+                    return Err(
+                        self.errorf(format!("expected unsigned integer; found {}", found()))
+                    );
                 }
             },
             GoType::String => match n {

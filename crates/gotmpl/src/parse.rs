@@ -761,6 +761,10 @@ fn unquote_char(s: &str, quote: u8) -> Result<(u32, bool, &str), ()> {
         return Err(());
     }
     let c = b[1];
+    if !c.is_ascii() {
+        // `\` followed by a multi-byte character: no such escape.
+        return Err(());
+    }
     let rest = &s[2..];
     let v = match c {
         b'a' => 7,
@@ -1122,5 +1126,8 @@ mod tests {
         assert_eq!(n.int64, 10);
         assert_eq!(unquote("\"a\\tb\\u00e9\"").unwrap(), "a\tbé");
         assert_eq!(unquote("`a\r\nb`").unwrap(), "a\nb");
+        // Found by the fuzzer: a backslash before a multi-byte character.
+        assert_eq!(unquote("\"\\\u{79c}\""), Err("invalid syntax".to_string()));
+        assert!(new_number("'\\\u{79c}'", ItemType::CharConstant).is_err());
     }
 }

@@ -9,7 +9,7 @@
 
 use std::any::Any;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -436,8 +436,8 @@ impl Value {
     /// or copying such a value overflows its stack; walkers here call this first, or
     /// track [`Map::id`]s themselves, to fail with an error instead.
     pub fn is_cyclic(&self) -> bool {
-        let mut path = Vec::new();
-        let mut done = std::collections::HashSet::new();
+        let mut path = HashSet::new();
+        let mut done = HashSet::new();
         cyclic(self, &mut path, &mut done)
     }
 }
@@ -448,23 +448,23 @@ impl Value {
     /// strings, numbers, host objects and functions are immutable and stay shared.
     /// `None` when the value [is cyclic](Value::is_cyclic).
     pub fn deep_copy(&self) -> Option<Value> {
-        copy_value(self, &mut Vec::new())
+        copy_value(self, &mut HashSet::new())
     }
 }
 
 /// `path` holds the ids of the maps being copied, to stop on a cycle.
-fn copy_value(v: &Value, path: &mut Vec<usize>) -> Option<Value> {
+fn copy_value(v: &Value, path: &mut HashSet<usize>) -> Option<Value> {
     stacker::maybe_grow(32 * 1024, 1024 * 1024, || match v {
         Value::Map(m) => {
             if path.contains(&m.id()) {
                 return None;
             }
-            path.push(m.id());
+            path.insert(m.id());
             let mut entries = BTreeMap::new();
             for (k, e) in m.snapshot() {
                 entries.insert(k, copy_value(&e, path)?);
             }
-            path.pop();
+            path.remove(&m.id());
             Some(Value::Map(Arc::new(Map::with_type(
                 m.elem.clone(),
                 m.name.as_deref(),
@@ -490,7 +490,7 @@ fn copy_value(v: &Value, path: &mut Vec<usize>) -> Option<Value> {
 /// Depth-first search with the maps on the current path (a map met again on the path
 /// closes a cycle) and the maps and lists already found acyclic (so that data shared
 /// many times is walked once).
-fn cyclic(v: &Value, path: &mut Vec<usize>, done: &mut std::collections::HashSet<usize>) -> bool {
+fn cyclic(v: &Value, path: &mut HashSet<usize>, done: &mut HashSet<usize>) -> bool {
     stacker::maybe_grow(32 * 1024, 1024 * 1024, || match v {
         Value::Map(m) => {
             let id = m.id();
@@ -500,9 +500,9 @@ fn cyclic(v: &Value, path: &mut Vec<usize>, done: &mut std::collections::HashSet
             if path.contains(&id) {
                 return true;
             }
-            path.push(id);
+            path.insert(id);
             let found = m.snapshot().values().any(|e| cyclic(e, path, done));
-            path.pop();
+            path.remove(&id);
             if !found {
                 done.insert(id);
             }
@@ -600,8 +600,11 @@ pub trait Object: Any + fmt::Debug + Send + Sync {
         out.push_str("{}");
     }
 
-    /// A plain-data view (list or map) used by `range`, `len` and `index`, for objects
-    /// whose Go type is a map or slice (helm's `.Files` is a `map[string][]byte`).
+    /// A plain-data view (list or map) for objects whose Go type is a named map or slice
+    /// type (helm's `.Files` is a `map[string][]byte`, `.Values` a `map[string]interface{}`
+    /// with methods). It is used by `range`, `len`, `index` and truth; for field access
+    /// after `field` returned `None` (so a missing key follows the `missingkey` option);
+    /// and when the object is passed to a parameter of the underlying type.
     fn as_data(&self) -> Option<Value> {
         None
     }

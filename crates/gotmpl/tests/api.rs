@@ -712,3 +712,47 @@ fn context_reports_template_name_and_options() {
         "f.yaml:Error d:Error"
     );
 }
+
+#[derive(Debug)]
+struct NamedValues(Value);
+
+impl Object for NamedValues {
+    fn type_name(&self) -> &str {
+        "common.Values"
+    }
+    fn kind(&self) -> &str {
+        "map"
+    }
+    fn method(&self, name: &str) -> Option<Signature> {
+        (name == "AsMap").then(|| Signature::new(vec![], GoType::map()))
+    }
+    fn call_method(&self, _: &str, _: &Context<'_>, _: &[Value]) -> Result<Value, FuncError> {
+        Ok(self.0.clone())
+    }
+    fn as_data(&self) -> Option<Value> {
+        Some(self.0.clone())
+    }
+}
+
+#[test]
+fn map_typed_object_behaves_as_its_data() {
+    let vals = Value::Object(Arc::new(NamedValues(Value::map_from([
+        ("a", Value::from("x")),
+        ("b", Value::int(2)),
+    ]))));
+    let d = Value::map_from([("Values", vals)]);
+    let keys = Func::new(
+        "keys",
+        Signature::new(vec![GoType::map()], GoType::Interface),
+        |_, a| Ok(Value::int(a[0].as_map().map_or(0, |m| m.len() as i64))),
+    );
+    let mut t = Templates::new();
+    t.set_missing_key(MissingKey::Zero);
+    t.add_func(keys);
+    t.parse(
+        "t",
+        r#"{{ .Values.a }} [{{ .Values.zz }}] {{ len .Values }} {{ index .Values "b" }} {{ range $k, $v := .Values }}{{ $k }}{{ end }} {{ keys .Values }} {{ len .Values.AsMap }}"#,
+    )
+    .unwrap();
+    assert_eq!(t.execute("t", &d).unwrap(), "x [<no value>] 2 2 ab 2 2");
+}

@@ -99,10 +99,10 @@ struct Printer<'a> {
     f: Flags,
     reordered: bool,
     good_arg_num: bool,
-    /// The [`crate::Map::id`]s of the maps being printed, outermost first: a map met
+    /// The [`crate::Map::id`]s of the maps being printed (the current path): a map met
     /// again inside itself is a reference cycle (a map `set` into itself), which Go's fmt
     /// follows until its stack overflows; we print `%!v(CYCLE)` there instead.
-    maps: Vec<usize>,
+    maps: std::collections::HashSet<usize>,
 }
 
 fn too_large(x: i64) -> bool {
@@ -161,7 +161,7 @@ impl<'a> Printer<'a> {
             f: Flags::default(),
             reordered: false,
             good_arg_num: true,
-            maps: Vec::new(),
+            maps: std::collections::HashSet::new(),
         }
     }
 
@@ -725,7 +725,7 @@ impl<'a> Printer<'a> {
                     self.buf.push_str("(CYCLE)");
                     return;
                 }
-                self.maps.push(id);
+                self.maps.insert(id);
                 if self.f.sharp_v {
                     let t = m.type_name().into_owned();
                     self.buf.push_str(&t);
@@ -748,7 +748,7 @@ impl<'a> Printer<'a> {
                     self.print_value(e, verb, depth + 1);
                 }
                 self.buf.push(if self.f.sharp_v { '}' } else { ']' });
-                self.maps.pop();
+                self.maps.remove(&id);
             }
             Value::Object(o) => {
                 let mut s = String::new();
