@@ -246,3 +246,21 @@ async fn client_side_apply_upgrade_install_and_create_namespace() {
     assert_eq!(out, "helm.sh/release.v1 helm.sh/release.v1");
     env.sandbox.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn charts_with_crds_install_their_types_first() {
+    let env = Env::start().await;
+    let out = env.helm(&["install", "gear", &chart("crds")]);
+    assert!(out.contains("STATUS: deployed"), "{out}");
+    // The CRD's printer column is served in kubectl's table.
+    let out = env.kubectl(&["get", "gadgets"]);
+    assert!(
+        out.contains("SIZE") && out.contains("gear-g") && out.contains('3'),
+        "{out}"
+    );
+    env.helm(&["uninstall", "gear"]);
+    // helm keeps CRDs on uninstall, as it should; the custom resource itself is gone.
+    assert_eq!(env.kubectl(&["get", "gadgets", "-o", "name"]).trim(), "");
+    env.kubectl(&["get", "crd", "gadgets.example.com"]);
+    env.sandbox.shutdown().await;
+}
