@@ -10,7 +10,7 @@
 //! [`Map::insert`]/[`Map::remove`]. `dict`, `pick` and `omit` build new maps;
 //! `deepCopy` copies every nested map.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use charthouse_gotmpl::{Func, FuncError, GoType, Map, Value};
 
@@ -70,12 +70,12 @@ pub(crate) fn mergo_merge(
     dst: &Map,
     src: &Map,
     overwrite: bool,
-    path: &mut Vec<usize>,
+    path: &mut HashSet<usize>,
 ) -> Result<(), FuncError> {
     if path.contains(&src.id()) {
         return Err(cycle_error());
     }
-    path.push(src.id());
+    path.insert(src.id());
     // A snapshot of src: dst may be src itself (`merge $d $d`) or contain it.
     for (key, s) in src.snapshot() {
         if s.is_nil() {
@@ -97,7 +97,7 @@ pub(crate) fn mergo_merge(
             dst.insert(key, s);
         }
     }
-    path.pop();
+    path.remove(&src.id());
     Ok(())
 }
 
@@ -108,7 +108,7 @@ fn merge_all(a: &[Value], overwrite: bool) -> Result<Value, FuncError> {
     if let Value::Map(d) = &dst {
         for src in a.iter().skip(1) {
             if let Value::Map(s) = src {
-                mergo_merge(d, s, overwrite, &mut Vec::new())?;
+                mergo_merge(d, s, overwrite, &mut HashSet::new())?;
             }
         }
     }

@@ -594,10 +594,13 @@ pub trait Object: Any + fmt::Debug + Send + Sync {
         Err(FuncError::new(format!("method {name} not implemented")))
     }
 
-    /// Go's default (`%v`) printing of the object. The default imitates a struct
-    /// pointer with hidden fields.
+    /// Go's default (`%v`) printing of the object (what its `String()` method or fmt's
+    /// struct printing would give), appended to `out`.
+    ///
+    /// The default appends nothing: an object that prints nothing prints as its
+    /// [`Object::as_data`] (Go prints a map or slice type as its contents), or as `{}`.
     fn fmt_value(&self, out: &mut String) {
-        out.push_str("{}");
+        let _ = out;
     }
 
     /// A plain-data view (list or map) for objects whose Go type is a named map or slice

@@ -19,12 +19,12 @@ use charthouse_goyaml::Value as Yaml;
 /// Converts a template value into what `encoding/json` would see, or Go's
 /// `json: unsupported type: T` message for values JSON cannot hold.
 pub(crate) fn to_goyaml(v: &Value) -> Result<Yaml, String> {
-    to_goyaml_at(v, &mut Vec::new())
+    to_goyaml_at(v, &mut std::collections::HashSet::new())
 }
 
 /// `path` holds the [`charthouse_gotmpl::Map::id`]s of the maps being converted: a map
 /// that contains itself (built with Sprig's `set`) fails as `encoding/json` fails on it.
-fn to_goyaml_at(v: &Value, path: &mut Vec<usize>) -> Result<Yaml, String> {
+fn to_goyaml_at(v: &Value, path: &mut std::collections::HashSet<usize>) -> Result<Yaml, String> {
     Ok(match v {
         Value::Missing | Value::Nil => Yaml::Null,
         Value::Bool(b) => Yaml::Bool(*b),
@@ -53,14 +53,14 @@ fn to_goyaml_at(v: &Value, path: &mut Vec<usize>) -> Result<Yaml, String> {
                     m.type_name()
                 ));
             }
-            path.push(m.id());
+            path.insert(m.id());
             // A snapshot: no lock is held while nested values are converted.
             let out = m
                 .snapshot()
                 .into_iter()
                 .map(|(k, v)| Ok((k, to_goyaml_at(&v, path)?)))
                 .collect::<Result<_, String>>()?;
-            path.pop();
+            path.remove(&m.id());
             Yaml::Map(out)
         }
         Value::Object(o) => object_to_goyaml(o)?,

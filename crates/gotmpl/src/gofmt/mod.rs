@@ -753,6 +753,15 @@ impl<'a> Printer<'a> {
             Value::Object(o) => {
                 let mut s = String::new();
                 o.fmt_value(&mut s);
+                if s.is_empty() {
+                    // A named map or slice type without its own printing prints as its
+                    // data, as Go's fmt prints any map or slice.
+                    if let Some(d) = o.as_data() {
+                        self.print_value(&d, verb, depth);
+                        return;
+                    }
+                    s.push_str("{}");
+                }
                 match verb {
                     'v' | 's' | 'x' | 'X' | 'q' => self.fmt_string(&s, verb, v),
                     _ => self.bad_verb(verb, Some(v)),
