@@ -755,4 +755,10 @@ fn map_typed_object_behaves_as_its_data() {
     )
     .unwrap();
     assert_eq!(t.execute("t", &d).unwrap(), "x [<no value>] 2 2 ab 2 2");
+    t.parse("p", r#"{{ .Values }} {{ printf "%T %d" .Values .Values }}"#)
+        .unwrap();
+    assert_eq!(
+        t.execute("p", &d).unwrap(),
+        "map[a:x b:2] common.Values map[%!d(string=a):%!d(string=x) %!d(string=b):2]"
+    );
 }
