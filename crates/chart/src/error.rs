@@ -199,6 +199,16 @@ pub enum Error {
         /// Why it failed.
         source: Box<Error>,
     },
+    /// The release name is empty, too long or not a DNS-1123 subdomain.
+    #[error("release name check failed: release name {quoted}: {message}")]
+    ReleaseName {
+        /// The name as given.
+        name: String,
+        /// The name as Go's `%q` prints it.
+        quoted: String,
+        /// helm's reason (`no name provided`, `invalid release name, ...`).
+        message: String,
+    },
     /// The chart's apiVersion is loaded but cannot be installed (v3 charts).
     #[error("invalid chart apiVersion")]
     InvalidApiVersion {
@@ -250,6 +260,7 @@ impl Error {
             Error::NotInstallable { .. } => "NotInstallable",
             Error::ProcessDependencies { .. } => "ProcessDependencies",
             Error::InvalidApiVersion { .. } => "InvalidApiVersion",
+            Error::ReleaseName { .. } => "ReleaseName",
             Error::ValidateSchema { .. } => "ValidateSchema",
         }
     }

@@ -46,7 +46,7 @@
 //!     ..ValuesOptions::default()
 //! };
 //! let user = flags.merge()?;
-//! let prepared = prepare(chart, &user, PrepareOptions::default())?;
+//! let prepared = prepare(chart, &user, &PrepareOptions::default())?;
 //!
 //! // `--set` integers stay int64; `null` removed the chart default.
 //! assert_eq!(prepared.values["replicas"], Value::Int(3));
@@ -87,6 +87,6 @@ pub use error::{Error, Result};
 pub use ignore::Rules;
 pub use loader::{load, load_archive, load_archive_file, load_dir, load_files};
 pub use metadata::{Dependency, Lock, Maintainer, Metadata};
-pub use prepare::{PrepareOptions, Prepared, prepare};
+pub use prepare::{PrepareOptions, Prepared, prepare, validate_release_name};
 pub use schema::{validate_against_schema, validate_against_single_schema};
 pub use values::{SourceReader, ValuesOptions, read_local_source};

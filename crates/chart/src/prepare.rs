@@ -49,10 +49,47 @@ impl Prepared {
 }
 
 /// Options of [`prepare`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PrepareOptions {
     /// `--skip-schema-validation`.
     pub skip_schema_validation: bool,
+    /// The release name, checked where helm checks it (after the chart
+    /// checks, before dependency processing); `None` skips the check.
+    pub release_name: Option<String>,
+}
+
+/// The release name pattern of helm's `ValidateReleaseName` (a DNS-1123 subdomain).
+const VALID_NAME: &str = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
+/// helm's `ValidateReleaseName`: non-empty, at most 53 bytes, lower-case
+/// DNS-1123 labels separated by dots. helm also logs
+/// `level=ERROR msg="release name check failed" error=...` before failing.
+///
+/// # Errors
+/// [`Error::ReleaseName`] with helm's text.
+pub fn validate_release_name(name: &str) -> Result<()> {
+    let fail = |message: String| Error::ReleaseName {
+        name: name.to_owned(),
+        quoted: crate::metadata::go_quote(name),
+        message,
+    };
+    if name.is_empty() {
+        return Err(fail("no name provided".to_owned()));
+    }
+    let labels_ok = name.split('.').all(|label| {
+        let b = label.as_bytes();
+        let edge = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+        !b.is_empty()
+            && b.first().is_some_and(edge)
+            && b.last().is_some_and(edge)
+            && b.iter().all(|c| edge(c) || *c == b'-')
+    });
+    if name.len() > 53 || !labels_ok {
+        return Err(fail(format!(
+            "invalid release name, must match regex {VALID_NAME} and the length must not be longer than 53"
+        )));
+    }
+    Ok(())
 }
 
 /// Runs helm's pre-render steps on a loaded chart with the user's merged
@@ -61,9 +98,9 @@ pub struct PrepareOptions {
 ///
 /// # Errors
 /// [`Error::NotInstallable`], [`Error::MissingDependencies`],
-/// [`Error::InvalidApiVersion`], [`Error::ProcessDependencies`],
+/// [`Error::InvalidApiVersion`], [`Error::ReleaseName`], [`Error::ProcessDependencies`],
 /// [`Error::CoalesceSubchart`] and [`Error::ValidateSchema`].
-pub fn prepare(mut chart: Chart, user: &Map, options: PrepareOptions) -> Result<Prepared> {
+pub fn prepare(mut chart: Chart, user: &Map, options: &PrepareOptions) -> Result<Prepared> {
     let mut warnings = Vec::new();
     check_installable(&chart)?;
     if chart.metadata.deprecated {
@@ -76,6 +113,9 @@ pub fn prepare(mut chart: Chart, user: &Map, options: PrepareOptions) -> Result<
         return Err(Error::InvalidApiVersion {
             api_version: chart.metadata.api_version.clone(),
         });
+    }
+    if let Some(name) = &options.release_name {
+        validate_release_name(name)?;
     }
     process_dependencies(&mut chart, user, &mut warnings).map_err(|e| {
         Error::ProcessDependencies {

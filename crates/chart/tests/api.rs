@@ -93,3 +93,22 @@ fn values_options_reader_errors() {
         .unwrap_err();
     assert_eq!(e.to_string(), "open nope.yaml: no such file or directory");
 }
+
+/// Texts from helm v4.3.1: `helm template Bad_Name ...`, `helm template "" ...`.
+#[test]
+fn release_names() {
+    use charthouse_chart::validate_release_name;
+    assert!(validate_release_name("my-release.v2").is_ok());
+    assert_eq!(
+        validate_release_name("Bad_Name").unwrap_err().to_string(),
+        r#"release name check failed: release name "Bad_Name": invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53"#
+    );
+    assert_eq!(
+        validate_release_name("").unwrap_err().to_string(),
+        r#"release name check failed: release name "": no name provided"#
+    );
+    assert!(validate_release_name(&"a".repeat(54)).is_err());
+    assert!(validate_release_name(&"a".repeat(53)).is_ok());
+    assert!(validate_release_name("a..b").is_err());
+    assert!(validate_release_name("-a").is_err());
+}

@@ -156,7 +156,10 @@ fn meta_lines(chart: &Chart) -> Vec<String> {
 fn run(case: &Case) -> Result<Run, String> {
     let data = data_dir();
     let mut opts = ValuesOptions::default();
-    let mut prep = PrepareOptions::default();
+    let mut prep = PrepareOptions {
+        release_name: Some("r".to_owned()),
+        ..PrepareOptions::default()
+    };
     let mut args = case.args.iter();
     while let Some(flag) = args.next() {
         let mut value = || args.next().cloned().unwrap();
@@ -182,7 +185,7 @@ fn run(case: &Case) -> Result<Run, String> {
         .iter()
         .flat_map(|c| c.warnings.clone())
         .collect();
-    let prepared = prepare(chart, &user, prep).map_err(|e| e.to_string())?;
+    let prepared = prepare(chart, &user, &prep).map_err(|e| e.to_string())?;
     warnings.extend(prepared.warnings.iter().cloned());
     let mut sources = BTreeMap::new();
     for c in prepared.chart.walk() {
