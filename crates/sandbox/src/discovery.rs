@@ -40,7 +40,7 @@ pub(crate) fn reply(state: &State, req: &Request, segs: &[&str]) -> Reply {
             &json!({
                 "kind": "APIVersions",
                 "versions": ["v1"],
-                "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1:6443"}],
+                "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": state.advertise.to_string()}],
             }),
             req,
         ),

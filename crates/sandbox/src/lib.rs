@@ -24,8 +24,9 @@
 //!   their `apiVersion` rewritten (no conversion, no conversion webhooks).
 //! - **Defaulting and validation**: defaults only for workloads, pod templates, Pods,
 //!   Services, Namespaces and CRD status; validation only of names, `resourceVersion`
-//!   preconditions, and unknown/duplicate fields with `fieldValidation=Strict` (`Warn` is
-//!   treated as `Ignore`, no `Warning` headers); no required-field or immutability checks.
+//!   preconditions, and unknown/duplicate fields (`fieldValidation=Strict` rejects them,
+//!   `Warn`, the default, answers with `Warning` headers but, unlike the API server, keeps
+//!   the unknown fields in the stored object); no required-field or immutability checks.
 //! - **Admission**: none. Webhook configurations, quotas, limit ranges and pod security
 //!   are stored but never enforced; no service account token injection.
 //! - **Controllers**: none, unless `simulate_workloads`, which writes status and keeps one
@@ -46,6 +47,10 @@
 //!   `pods/log`; no exec, attach, port-forward, proxy, eviction, binding or token requests.
 //! - **OpenAPI**: the recorded v1.36 documents without descriptions (`kubectl explain`
 //!   shows no help text); CRD documents carry only schemas and patch/validation hints.
+//! - **OpenAPI v2** is served as JSON only; kubectl falls back to it (asking for protobuf)
+//!   only for kinds missing from the v3 documents, e.g. a custom resource whose CRD is
+//!   created by the same `kubectl apply`, which then fails validation with a decoding error
+//!   (a real server fails that apply too, with a different message).
 //! - **Other**: no API aggregation (APIServices), metrics, priority and fairness or rate
 //!   limits; immediate deletions answer with a `Status` for every type.
 //!
@@ -176,6 +181,16 @@ impl Sandbox {
     /// Binding the socket, generating certificates, replaying `data_dir` or opening the
     /// audit log can fail.
     pub async fn start(config: SandboxConfig) -> Result<SandboxHandle> {
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| Error::Bind {
+                addr: config.listen,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| Error::Bind {
+            addr: config.listen,
+            source,
+        })?;
         let registry = registry::Registry::builtin()?;
         let (log, replayed) = match &config.data_dir {
             Some(dir) => {
@@ -220,6 +235,7 @@ impl Sandbox {
             ca_pem,
             cluster_ips: AtomicU32::new(10),
             watch_epoch: tokio::sync::watch::channel(0).0,
+            advertise: client_addr(addr),
             patch_schema: std::sync::RwLock::new(patch_schema),
         });
         {
@@ -242,16 +258,7 @@ impl Sandbox {
                 })?;
             }
         }
-        let listener = tokio::net::TcpListener::bind(config.listen)
-            .await
-            .map_err(|source| Error::Bind {
-                addr: config.listen,
-                source,
-            })?;
-        let addr = listener.local_addr().map_err(|source| Error::Bind {
-            addr: config.listen,
-            source,
-        })?;
+
         let (shutdown, rx) = tokio::sync::watch::channel(false);
         let mut tasks = vec![tokio::spawn(server::serve(
             state.clone(),
@@ -314,6 +321,30 @@ fn seed(state: &server::State, g: &mut store::StoreGuard<'_>) -> Result<(), stat
             obj,
         )?;
     }
+    if let Some(node) = state.registry.find("", "v1", "nodes") {
+        // One Ready node, so `kubectl get nodes` and node-aware tools see a cluster.
+        let now = util::now_rfc3339();
+        let obj = json!({"metadata": {"name": "sandbox-node", "uid": util::new_uid(), "creationTimestamp": now,
+            "labels": {"kubernetes.io/hostname": "sandbox-node", "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
+                "node-role.kubernetes.io/control-plane": ""}},
+            "spec": {"podCIDR": "10.244.0.0/24", "podCIDRs": ["10.244.0.0/24"]},
+            "status": {
+                "capacity": {"cpu": "8", "memory": "16Gi", "pods": "110"},
+                "allocatable": {"cpu": "8", "memory": "16Gi", "pods": "110"},
+                "conditions": [{"type": "Ready", "status": "True", "lastHeartbeatTime": now, "lastTransitionTime": now,
+                    "reason": "KubeletReady", "message": "kubelet is posting ready status"}],
+                "addresses": [{"type": "InternalIP", "address": "10.0.0.1"}, {"type": "Hostname", "address": "sandbox-node"}],
+                "nodeInfo": {"kubeletVersion": "v1.36.2", "containerRuntimeVersion": "sandbox://0", "operatingSystem": "linux",
+                    "architecture": "amd64", "osImage": "charthouse sandbox", "kernelVersion": "", "kubeProxyVersion": "",
+                    "machineID": "", "systemUUID": "", "bootID": ""}}});
+        let obj = objects::canonical(obj, &node);
+        handlers::write::commit_create(
+            state,
+            g,
+            store::Key::new("", "nodes", "", "sandbox-node"),
+            obj,
+        )?;
+    }
     if let Some(svc) = state.registry.find("", "v1", "services") {
         let obj = json!({"metadata": {"name": "kubernetes", "namespace": "default", "uid": util::new_uid(),
             "creationTimestamp": util::now_rfc3339(), "labels": {"component": "apiserver", "provider": "kubernetes"}},
@@ -331,6 +362,20 @@ fn seed(state: &server::State, g: &mut store::StoreGuard<'_>) -> Result<(), stat
     Ok(())
 }
 
+/// The address clients should dial: a wildcard listen address is reached on loopback
+/// (which the serving certificate covers).
+fn client_addr(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        std::net::IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::from(([127, 0, 0, 1], addr.port()))
+        }
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, addr.port()))
+        }
+        _ => addr,
+    }
+}
+
 impl server::State {
     /// The next free Service cluster IP (10.96.0.10 onwards).
     pub(crate) fn next_cluster_ip(&self) -> String {
@@ -342,7 +387,7 @@ impl server::State {
 impl SandboxHandle {
     /// The server's base URL, e.g. `https://127.0.0.1:34567`.
     pub fn url(&self) -> String {
-        format!("{}://{}", self.scheme, self.addr)
+        format!("{}://{}", self.scheme, client_addr(self.addr))
     }
 
     /// The socket address the server listens on.

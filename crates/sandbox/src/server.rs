@@ -40,6 +40,8 @@ pub(crate) struct State {
     pub(crate) ca_pem: String,
     /// Counter behind [`State::next_cluster_ip`].
     pub(crate) cluster_ips: std::sync::atomic::AtomicU32,
+    /// The address clients reach this server at (for `/api`'s `serverAddressByClientCIDRs`).
+    pub(crate) advertise: std::net::SocketAddr,
     /// Bumped to end every open watch (see `SandboxHandle::close_watches`).
     pub(crate) watch_epoch: tokio::sync::watch::Sender<u64>,
     /// Types for strategic merge patch and apply, including registered CRDs.
@@ -81,6 +83,17 @@ impl Reply {
             response.headers_mut().insert(http::header::CONTENT_TYPE, v);
         }
         Reply { code, response }
+    }
+
+    /// Adds one `Warning: 299 - "<text>"` header per warning, as the API server does.
+    pub(crate) fn with_warnings(mut self, warnings: &[String]) -> Reply {
+        for w in warnings {
+            let quoted = w.replace('\\', "\\\\").replace('"', "\\\"");
+            if let Ok(v) = http::HeaderValue::from_str(&format!("299 - \"{quoted}\"")) {
+                self.response.headers_mut().append(http::header::WARNING, v);
+            }
+        }
+        self
     }
 
     /// A `Status` error.

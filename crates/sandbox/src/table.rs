@@ -241,6 +241,39 @@ fn columns(rt: &ResourceType) -> Vec<Column> {
             col("Port(s)", "string", service_ports),
             a,
         ],
+        ("", "nodes") => vec![
+            n,
+            col("Status", "string", |o| {
+                let ready = get_path(o, "status.conditions")
+                    .and_then(Value::as_array)
+                    .and_then(|c| c.iter().find(|c| c.get("type") == Some(&json!("Ready"))))
+                    .and_then(|c| c.get("status"))
+                    == Some(&json!("True"));
+                json!(if ready { "Ready" } else { "NotReady" })
+            }),
+            col("Roles", "string", |o| {
+                let roles: Vec<String> = o
+                    .get("metadata")
+                    .and_then(|m| m.get("labels"))
+                    .and_then(Value::as_object)
+                    .map(|l| {
+                        l.keys()
+                            .filter_map(|k| k.strip_prefix("node-role.kubernetes.io/"))
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                json!(if roles.is_empty() {
+                    "<none>".to_string()
+                } else {
+                    roles.join(",")
+                })
+            }),
+            a,
+            col("Version", "string", |o| {
+                json!(str_at(o, "status.nodeInfo.kubeletVersion"))
+            }),
+        ],
         ("", "namespaces") => vec![
             n,
             col("Status", "string", |o| json!(str_at(o, "status.phase"))),

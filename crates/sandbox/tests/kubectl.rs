@@ -318,3 +318,26 @@ async fn imperative_commands_send_protobuf_and_work() {
     );
     env.sandbox.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unknown_fields_warn_by_default_and_fail_when_strict() {
+    let env = Env::start().await;
+    let bad = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: loose\n  namespace: default\nbogus: 1\ndata:\n  a: b\n";
+    std::fs::write(env.dir.path().join("bad.yaml"), bad).unwrap();
+    let file = env.dir.path().join("bad.yaml").display().to_string();
+    // kubectl's default is --validate=strict, which the server enforces.
+    let out = env.kubectl_output(&["apply", "-f", &file]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown field \"bogus\""), "{err}");
+    // --validate=warn sends fieldValidation=Warn: the object is created with a warning.
+    let out = env.kubectl_output(&["apply", "--validate=warn", "-f", &file]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Warning: unknown field \"bogus\""), "{err}");
+    env.sandbox.shutdown().await;
+}

@@ -149,20 +149,22 @@ pub(crate) fn track_update(
     Ok(())
 }
 
-/// `fieldValidation=Strict`: 400 for fields the type does not declare (or given twice),
-/// worded as the API server's strict decoder. `Warn` and `Ignore` accept the object.
+/// Field validation: fields the type does not declare (or given twice) are a 400 with
+/// `fieldValidation=Strict` (worded as the API server's strict decoder), `Warning` headers
+/// with `Warn` (the default), and ignored with `Ignore`.
 pub(crate) fn validate_fields(
     state: &State,
     req: &Request,
     t: &Target,
     obj: &Value,
-) -> Result<(), ApiError> {
-    if req.q("fieldValidation") != Some("Strict") {
-        return Ok(());
+) -> Result<Vec<String>, ApiError> {
+    let mode = req.q("fieldValidation").unwrap_or("Warn");
+    if mode == "Ignore" {
+        return Ok(Vec::new());
     }
     let schema = state.patch_schema.read().unwrap_or_else(|e| e.into_inner());
     let Some(ty) = schema.type_for(&t.rt.api_version(), &t.rt.kind) else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let mut problems = Vec::new();
     if let Ok(raw) = std::str::from_utf8(&req.body) {
@@ -170,11 +172,15 @@ pub(crate) fn validate_fields(
     }
     problems.extend(charthouse_patch::validate::unknown_fields(obj, ty));
     if problems.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
-    Err(ApiError::bad_request(
-        charthouse_patch::validate::strict_error_message(&t.rt.kind, &t.rt.version, &problems),
-    ))
+    if mode == "Strict" {
+        return Err(ApiError::bad_request(
+            charthouse_patch::validate::strict_error_message(&t.rt.kind, &t.rt.version, &problems),
+        ));
+    }
+    // `Warn`, the API server's default: the request succeeds with one warning per problem.
+    Ok(problems.iter().map(ToString::to_string).collect())
 }
 
 /// PATCH with `application/apply-patch+yaml`: server-side apply, creating the object if
@@ -198,7 +204,7 @@ fn apply(state: &State, req: &Request, t: &Target, config: Value) -> Result<Repl
             "the name of the object ({n}) does not match the name on the URL ({name})"
         )));
     }
-    validate_fields(state, req, t, &config)?;
+    let warnings = validate_fields(state, req, t, &config)?;
     let opts = charthouse_patch::ssa::ApplyOptions {
         manager,
         force: req.flag("force"),
@@ -252,15 +258,15 @@ fn apply(state: &State, req: &Request, t: &Target, config: Value) -> Result<Repl
             }
             let (key, obj) = super::write::admit_create(state, &g, t, applied)?;
             if dry {
-                return Ok(Reply::json(201, &as_served(&obj, &t.rt), req));
+                return Ok(Reply::json(201, &as_served(&obj, &t.rt), req).with_warnings(&warnings));
             }
             let stored = super::write::commit_create(state, &mut g, key, obj)?;
-            Ok(Reply::json(201, &as_served(&stored, &t.rt), req))
+            Ok(Reply::json(201, &as_served(&stored, &t.rt), req).with_warnings(&warnings))
         }
         Some(old) => {
             let new = merge_update(t, &old, applied, Part::of(t));
             let out = commit_update(state, &mut g, t, &key, &old, new, dry)?;
-            Ok(Reply::json(200, &as_served(&out, &t.rt), req))
+            Ok(Reply::json(200, &as_served(&out, &t.rt), req).with_warnings(&warnings))
         }
     }
 }
@@ -292,11 +298,11 @@ pub(crate) fn patch(state: &State, req: &Request, t: &Target) -> Result<Reply, A
             meta_str(&patched, "name").unwrap_or("")
         )));
     }
-    validate_fields(state, req, t, &patched)?;
+    let warnings = validate_fields(state, req, t, &patched)?;
     let mut new = merge_update(t, &old, patched, Part::of(t));
     track_update(state, req, t, &old, &mut new)?;
     let out = commit_update(state, &mut g, t, &key, &old, new, dry)?;
-    Ok(Reply::json(200, &as_served(&out, &t.rt), req))
+    Ok(Reply::json(200, &as_served(&out, &t.rt), req).with_warnings(&warnings))
 }
 
 /// PATCH on `scale` (what `kubectl scale` sends): patch the `Scale` view, then store it.

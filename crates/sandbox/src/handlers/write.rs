@@ -220,14 +220,14 @@ pub(crate) fn create(state: &State, req: &Request, t: &Target) -> Result<Reply, 
     let body = req.json_body()?;
     let dry = req.dry_run()?;
     let mut g = state.store.lock();
-    crate::handlers::patch::validate_fields(state, req, t, &body)?;
+    let warnings = crate::handlers::patch::validate_fields(state, req, t, &body)?;
     let (key, mut obj) = admit_create(state, &g, t, body)?;
     crate::handlers::patch::track_create(state, req, t, &mut obj)?;
     if dry {
-        return Ok(Reply::json(201, &as_served(&obj, &t.rt), req));
+        return Ok(Reply::json(201, &as_served(&obj, &t.rt), req).with_warnings(&warnings));
     }
     let stored = commit_create(state, &mut g, key, obj)?;
-    Ok(Reply::json(201, &as_served(&stored, &t.rt), req))
+    Ok(Reply::json(201, &as_served(&stored, &t.rt), req).with_warnings(&warnings))
 }
 
 /// What part of the object a write may change.
@@ -397,7 +397,7 @@ pub(crate) fn commit_update(
 pub(crate) fn update(state: &State, req: &Request, t: &Target) -> Result<Reply, ApiError> {
     let body = req.json_body()?;
     check_type(&body, t)?;
-    crate::handlers::patch::validate_fields(state, req, t, &body)?;
+    let warnings = crate::handlers::patch::validate_fields(state, req, t, &body)?;
     let dry = req.dry_run()?;
     let name = t.name.clone().unwrap_or_default();
     if let Some(n) = meta_str(&body, "name")
@@ -420,7 +420,7 @@ pub(crate) fn update(state: &State, req: &Request, t: &Target) -> Result<Reply, 
     let mut new = merge_update(t, &old, body, Part::of(t));
     crate::handlers::patch::track_update(state, req, t, &old, &mut new)?;
     let out = commit_update(state, &mut g, t, &key, &old, new, dry)?;
-    Ok(Reply::json(200, &as_served(&out, &t.rt), req))
+    Ok(Reply::json(200, &as_served(&out, &t.rt), req).with_warnings(&warnings))
 }
 
 /// The `autoscaling/v1` `Scale` view of an object with `spec.replicas`.
