@@ -104,6 +104,8 @@ async fn client_side_apply_get_label_delete() {
     let out = env.kubectl_output(&["get", "-n", "demo", "configmap", "settings"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("configmaps \"settings\" not found"));
+    let out = env.kubectl_output(&["delete", "namespace", "default"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("this namespace may not be deleted"));
     // Deleting the namespace takes its contents with it.
     env.kubectl(&["delete", "namespace", "demo"]);
     let out = env.kubectl(&["get", "deployments", "-A", "-o", "name"]);

@@ -83,6 +83,20 @@ pub(crate) fn delete(state: &State, req: &Request, t: &Target) -> Result<Reply, 
         return Err(ApiError::not_found(&t.rt.resource, &t.rt.group, &name));
     };
     let uid = meta_str(&obj, "uid").unwrap_or("").to_string();
+    // The API server's NamespaceLifecycle admission protects the system namespaces.
+    if t.rt.group.is_empty()
+        && t.rt.resource == "namespaces"
+        && matches!(name.as_str(), "default" | "kube-system" | "kube-public")
+    {
+        return Err(ApiError {
+            code: 403,
+            reason: "Forbidden",
+            message: format!(
+                "namespaces \"{name}\" is forbidden: this namespace may not be deleted"
+            ),
+            details: Some(serde_json::json!({"name": name, "kind": "namespaces"})),
+        });
+    }
     if let Some(want) = &opts.uid
         && *want != uid
     {
