@@ -18,6 +18,7 @@ mod glob;
 mod gomatch;
 pub mod manifest;
 pub mod rewrite;
+pub mod show;
 pub mod template;
 pub mod values;
 

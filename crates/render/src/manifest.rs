@@ -175,7 +175,22 @@ pub fn split_manifests(big: &str) -> Vec<&str> {
 ///
 /// The sigs.k8s.io/yaml error text (without helm's `YAML parse error on` prefix).
 pub fn read_head(doc: &str) -> Result<Head, String> {
-    let value = charthouse_goyaml::unmarshal(doc.as_bytes()).map_err(|e| e.to_string())?;
+    // The YAML scanner underneath goyaml (libyaml-safer 0.3) panics when a block scalar
+    // ends the input without a line break; a final newline changes no head field. Any
+    // other panic must still become an error, not a crash.
+    let owned;
+    let text = if doc.ends_with('\n') {
+        doc
+    } else {
+        owned = format!("{doc}\n");
+        &owned
+    };
+    let parsed = std::panic::catch_unwind(|| charthouse_goyaml::unmarshal(text.as_bytes()));
+    let value = parsed
+        .map_err(|_| {
+            "error converting YAML to JSON: yaml: internal error in the YAML scanner".to_string()
+        })?
+        .map_err(|e| e.to_string())?;
     let json_err = |m: String| format!("error unmarshaling JSON: while decoding JSON: json: {m}");
     let mut head = Head::default();
     let map = match &value {
