@@ -24,9 +24,9 @@
 //!   their `apiVersion` rewritten (no conversion, no conversion webhooks).
 //! - **Defaulting and validation**: defaults only for workloads, pod templates, Pods,
 //!   Services, Namespaces and CRD status; validation only of names, `resourceVersion`
-//!   preconditions, and unknown/duplicate fields (`fieldValidation=Strict` rejects them,
-//!   `Warn`, the default, answers with `Warning` headers but, unlike the API server, keeps
-//!   the unknown fields in the stored object); no required-field or immutability checks.
+//!   preconditions, and unknown/duplicate fields (`fieldValidation=Strict` rejects them;
+//!   `Warn`, the default, drops unknown fields with `Warning` headers; `Ignore` drops them
+//!   silently); no required-field or immutability checks.
 //! - **Admission**: none. Webhook configurations, quotas, limit ranges and pod security
 //!   are stored but never enforced; no service account token injection.
 //! - **Controllers**: none, unless `simulate_workloads`, which writes status and keeps one

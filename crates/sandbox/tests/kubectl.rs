@@ -341,5 +341,10 @@ async fn unknown_fields_warn_by_default_and_fail_when_strict() {
     );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("Warning: unknown field \"bogus\""), "{err}");
+    // ...and, as decoding into the API type would, the field is not stored.
+    let json: serde_json::Value =
+        serde_json::from_str(&env.kubectl(&["get", "configmap", "loose", "-o", "json"])).unwrap();
+    assert!(json.get("bogus").is_none(), "{json}");
+    assert_eq!(json["data"]["a"], "b");
     env.sandbox.shutdown().await;
 }

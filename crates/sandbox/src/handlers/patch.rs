@@ -149,6 +149,39 @@ pub(crate) fn track_update(
     Ok(())
 }
 
+/// Removes the field at a validation path (`spec.containers[0].bogus`).
+fn prune(obj: &mut Value, path: &str) {
+    let mut steps: Vec<Result<&str, usize>> = Vec::new();
+    for seg in path.split('.') {
+        let (name, rest) = seg.split_once('[').map_or((seg, ""), |(n, r)| (n, r));
+        if !name.is_empty() {
+            steps.push(Ok(name));
+        }
+        for idx in rest.split('[') {
+            if let Ok(i) = idx.trim_end_matches(']').parse::<usize>() {
+                steps.push(Err(i));
+            }
+        }
+    }
+    let Some((last, parents)) = steps.split_last() else {
+        return;
+    };
+    let mut cur = obj;
+    for step in parents {
+        let next = match step {
+            Ok(k) => cur.get_mut(*k),
+            Err(i) => cur.get_mut(*i),
+        };
+        match next {
+            Some(n) => cur = n,
+            None => return,
+        }
+    }
+    if let (Ok(k), Value::Object(m)) = (last, cur) {
+        m.remove(*k);
+    }
+}
+
 /// Field validation: fields the type does not declare (or given twice) are a 400 with
 /// `fieldValidation=Strict` (worded as the API server's strict decoder), `Warning` headers
 /// with `Warn` (the default), and ignored with `Ignore`.
@@ -156,7 +189,7 @@ pub(crate) fn validate_fields(
     state: &State,
     req: &Request,
     t: &Target,
-    obj: &Value,
+    obj: &mut Value,
 ) -> Result<Vec<String>, ApiError> {
     let mode = req.q("fieldValidation").unwrap_or("Warn");
     if mode == "Ignore" {
@@ -178,6 +211,12 @@ pub(crate) fn validate_fields(
         return Err(ApiError::bad_request(
             charthouse_patch::validate::strict_error_message(&t.rt.kind, &t.rt.version, &problems),
         ));
+    }
+    // Decoding into the API types drops what they do not declare; so does the sandbox.
+    for p in &problems {
+        if let charthouse_patch::validate::FieldProblem::Unknown(path) = p {
+            prune(obj, path);
+        }
     }
     // `Warn`, the API server's default: the request succeeds with one warning per problem.
     Ok(problems.iter().map(ToString::to_string).collect())
@@ -204,7 +243,8 @@ fn apply(state: &State, req: &Request, t: &Target, config: Value) -> Result<Repl
             "the name of the object ({n}) does not match the name on the URL ({name})"
         )));
     }
-    let warnings = validate_fields(state, req, t, &config)?;
+    let mut config = config;
+    let warnings = validate_fields(state, req, t, &mut config)?;
     let opts = charthouse_patch::ssa::ApplyOptions {
         manager,
         force: req.flag("force"),
@@ -298,7 +338,8 @@ pub(crate) fn patch(state: &State, req: &Request, t: &Target) -> Result<Reply, A
             meta_str(&patched, "name").unwrap_or("")
         )));
     }
-    let warnings = validate_fields(state, req, t, &patched)?;
+    let mut patched = patched;
+    let warnings = validate_fields(state, req, t, &mut patched)?;
     let mut new = merge_update(t, &old, patched, Part::of(t));
     track_update(state, req, t, &old, &mut new)?;
     let out = commit_update(state, &mut g, t, &key, &old, new, dry)?;
@@ -352,4 +393,22 @@ pub(crate) fn same_ignoring_time(new: &Value, old: &Value) -> bool {
         v
     }
     strip(new) == strip(old)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn prune_removes_nested_unknown_fields() {
+        let mut v = json!({"bogus": 1, "spec": {"containers": [{"name": "a"}, {"name": "b", "extra": true}]}});
+        prune(&mut v, "bogus");
+        prune(&mut v, "spec.containers[1].extra");
+        prune(&mut v, "spec.missing[3].x");
+        assert_eq!(
+            v,
+            json!({"spec": {"containers": [{"name": "a"}, {"name": "b"}]}})
+        );
+    }
 }

@@ -217,10 +217,10 @@ fn namespace_contents(state: &State, g: &mut StoreGuard<'_>, ns: &str) -> Result
 
 /// POST: create.
 pub(crate) fn create(state: &State, req: &Request, t: &Target) -> Result<Reply, ApiError> {
-    let body = req.json_body()?;
+    let mut body = req.json_body()?;
     let dry = req.dry_run()?;
     let mut g = state.store.lock();
-    let warnings = crate::handlers::patch::validate_fields(state, req, t, &body)?;
+    let warnings = crate::handlers::patch::validate_fields(state, req, t, &mut body)?;
     let (key, mut obj) = admit_create(state, &g, t, body)?;
     crate::handlers::patch::track_create(state, req, t, &mut obj)?;
     if dry {
@@ -395,9 +395,9 @@ pub(crate) fn commit_update(
 
 /// PUT: update (also `status` and `finalize`).
 pub(crate) fn update(state: &State, req: &Request, t: &Target) -> Result<Reply, ApiError> {
-    let body = req.json_body()?;
+    let mut body = req.json_body()?;
     check_type(&body, t)?;
-    let warnings = crate::handlers::patch::validate_fields(state, req, t, &body)?;
+    let warnings = crate::handlers::patch::validate_fields(state, req, t, &mut body)?;
     let dry = req.dry_run()?;
     let name = t.name.clone().unwrap_or_default();
     if let Some(n) = meta_str(&body, "name")
