@@ -287,6 +287,14 @@ fn include(
 /// (helm uses the parent template's name, `gotpl`, for every `tpl` string), execute it,
 /// and blank `<no value>` as helm's render does.
 fn tpl(ctx: &Context<'_>, text: &str, data: &Value) -> Result<Value, FuncError> {
+    // helm has no limit here: a tpl string that tpl's itself overflows Go's stack and
+    // kills the process. We stop with an error instead, at helm's include limit.
+    if ctx.nesting() > RECURSION_MAX {
+        return Err(FuncError::new(format!(
+            "rendering template has a nested reference name: {}: unable to execute template",
+            ctx.templates().name()
+        )));
+    }
     let mut set = ctx.templates().clone();
     let name = set.name().to_string();
     if let Err(e) = set.parse(&name, text) {
@@ -444,6 +452,17 @@ mod tests {
             &data,
         );
         assert_eq!(r.as_deref(), Ok("DE"));
+    }
+
+    #[test]
+    fn self_referencing_tpl_stops_instead_of_overflowing() {
+        let data = Value::map_from([("x", Value::from("{{ tpl .x . }}"))]);
+        let e = run("{{ tpl .x . }}", &data).err().unwrap_or_default();
+        assert!(
+            e.contains("nested reference name: gotpl: unable to execute template"),
+            "{}",
+            &e[..e.len().min(300)]
+        );
     }
 
     #[test]
