@@ -264,3 +264,66 @@ async fn charts_with_crds_install_their_types_first() {
     env.kubectl(&["get", "crd", "gadgets.example.com"]);
     env.sandbox.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_listed_builtin_type_installs_waits_upgrades_and_uninstalls() {
+    let env = Env::with(simulated()).await;
+    let all = chart("allkinds");
+    let out = env.helm(&["install", "k", &all, "--wait", "--timeout", "60s"]);
+    assert!(out.contains("STATUS: deployed"), "{out}");
+    let out = env.helm(&[
+        "upgrade",
+        "k",
+        &all,
+        "--wait",
+        "--timeout",
+        "60s",
+        "--set",
+        "x=1",
+    ]);
+    assert!(out.contains("REVISION: 2"), "{out}");
+    let ip = env.kubectl(&[
+        "get",
+        "svc",
+        "k-svc",
+        "-o",
+        "jsonpath={.status.loadBalancer.ingress[0].ip}",
+    ]);
+    assert!(!ip.is_empty(), "simulated load balancer address");
+    let out = env.helm(&["get", "manifest", "k"]);
+    assert_eq!(
+        out.matches("\nkind: ").count() + usize::from(out.starts_with("kind: ")),
+        20,
+        "{out}"
+    );
+    env.helm(&["uninstall", "k", "--wait", "--timeout", "60s"]);
+    for kind in [
+        "ds",
+        "cronjob",
+        "ingress",
+        "pdb",
+        "hpa",
+        "lease",
+        "rolebinding",
+        "role",
+        "sa/k-sa",
+    ] {
+        let out = env.kubectl(&["get", kind, "-o", "name", "--ignore-not-found"]);
+        assert!(!out.contains("k-"), "{kind} left behind: {out}");
+    }
+    for kind in [
+        "clusterrole/k-cr",
+        "clusterrolebinding/k-crb",
+        "priorityclass/k-pc",
+        "storageclass/k-sc",
+        "ingressclass/k-ic",
+    ] {
+        assert!(
+            env.kubectl(&["get", kind, "--ignore-not-found", "-o", "name"])
+                .trim()
+                .is_empty(),
+            "{kind} left behind"
+        );
+    }
+    env.sandbox.shutdown().await;
+}
