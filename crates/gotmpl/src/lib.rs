@@ -23,6 +23,29 @@
 //! # Ok::<(), charthouse_gotmpl::Error>(())
 //! ```
 //!
+//! # Embedding (how `funcs` and `render` build on it)
+//!
+//! - **Functions**: `Func::new(name, Signature, closure)`, added with
+//!   [`Templates::add_func`] *before* parsing (Go's parser rejects unknown names). The
+//!   [`Signature`]'s [`GoType`] parameters decide Go's argument checks and conversions
+//!   (`interface {}` takes anything, `string` rejects a `float64` with Go's message,
+//!   literals are converted as Go does). The closure gets the evaluated arguments and
+//!   returns a [`Value`] or a [`FuncError`], printed by the executor as
+//!   `error calling NAME: MESSAGE`. A registered function shadows a builtin of the same
+//!   name (helm's Sprig `slice` does).
+//! - **Callbacks** (`include`, `tpl`): the closure's [`Context`] gives the running set
+//!   ([`Context::templates`]), executes one of its templates ([`Context::execute`]) or a
+//!   template of another set such as a clone with more parsed into it
+//!   ([`Context::execute_in`]), and tells how deeply such calls are nested
+//!   ([`Context::nesting`]) so the embedder can bound recursion as helm does.
+//! - **Host objects**: implement [`Object`] (Go type name, fields, methods with
+//!   signatures, `%v` printing, and for map or slice types a data view used by
+//!   `range`/`len`/`index`/missing keys/typed parameters); downcast in functions with
+//!   [`Value::downcast_object`].
+//! - **Errors**: [`Error`] displays Go's exact text; helm rewrites some of them
+//!   (`parse error at (...)`, its multi-line form of execution errors), which is the
+//!   embedder's job (see `tests/golden.rs` for the exact rules).
+//!
 //! # Caveats
 //!
 //! Strings are Rust strings: bytes that are not valid UTF-8 (from `"\xff"` escapes or
