@@ -66,11 +66,10 @@ fn corpus_templates_parse_and_execute() {
                         .split("function \"")
                         .nth(1)
                         .and_then(|r| r.split('"').next())
+                        && set.func(fname).is_none()
                     {
-                        if set.func(fname).is_none() {
-                            set.add_func(stub(fname));
-                            continue;
-                        }
+                        set.add_func(stub(fname));
+                        continue;
                     }
                     failures.push(msg);
                     break;
