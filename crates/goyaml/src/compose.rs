@@ -101,6 +101,8 @@ pub(crate) struct Composer<'a> {
     parser: Parser<std::io::Chain<&'static [u8], &'a [u8]>>,
     /// The text after any byte order mark, which is what marks index.
     input: &'a [u8],
+    /// Set once libyaml-safer has panicked.
+    poisoned: bool,
     started: bool,
     done: bool,
 }
@@ -123,13 +125,38 @@ impl<'a> Composer<'a> {
         Composer {
             parser,
             input,
+            poisoned: false,
             started: false,
             done: false,
         }
     }
 
     fn next_event(&mut self) -> Result<Event, YamlError> {
-        self.parser.parse().map_err(|e| fail(&e))
+        if self.poisoned {
+            return Err(self.panic_error());
+        }
+        // libyaml-safer 0.3 still has panicking paths where C libyaml reads
+        // its NUL padding (e.g. a `\` as the very last byte inside double
+        // quotes). Those are inputs yaml.v2 rejects, so a panic becomes the
+        // error yaml.v2 would give; the parser is not used again after it.
+        let parser = &mut self.parser;
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse())) {
+            Ok(r) => r.map_err(|e| fail(&e)),
+            Err(_) => {
+                self.poisoned = true;
+                Err(self.panic_error())
+            }
+        }
+    }
+
+    /// What yaml.v2 reports where libyaml-safer panics: those paths are
+    /// all reading past the end of the input.
+    fn panic_error(&self) -> YamlError {
+        if self.input.ends_with(b"\\") {
+            YamlError::new("found unknown escape character")
+        } else {
+            YamlError::new("found unexpected end of stream")
+        }
     }
 
     /// The next document, or `None` at the end of the stream.

@@ -351,7 +351,14 @@ fn json_key(key: &Value, value: &Value) -> Result<String, DecodeError> {
 
 /// A best-effort Go `%#v` of a decoded value, for error messages.
 fn go_sharp_v(v: &Value) -> String {
+    sharp_v(v, false)
+}
+
+/// `%#v` prints a nil argument as `<nil>` but a nil element of a slice or
+/// map as `interface {}(nil)`.
+fn sharp_v(v: &Value, nested: bool) -> String {
     match v {
+        Value::Null if nested => "interface {}(nil)".to_owned(),
         Value::Null => "<nil>".to_owned(),
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
@@ -359,13 +366,13 @@ fn go_sharp_v(v: &Value) -> String {
         Value::Float(f) => format_float(*f, Fmt::G, false),
         Value::String(s) => format!("{s:?}"),
         Value::Seq(items) => {
-            let inner: Vec<String> = items.iter().map(go_sharp_v).collect();
+            let inner: Vec<String> = items.iter().map(|i| sharp_v(i, true)).collect();
             format!("[]interface {{}}{{{}}}", inner.join(", "))
         }
         Value::Map(m) => {
             let inner: Vec<String> = m
                 .iter()
-                .map(|(k, v)| format!("{k:?}:{}", go_sharp_v(v)))
+                .map(|(k, v)| format!("{k:?}:{}", sharp_v(v, true)))
                 .collect();
             format!("map[interface {{}}]interface {{}}{{{}}}", inner.join(", "))
         }

@@ -4,8 +4,6 @@
 //! before `a10`), letters sort before non-letters at the first difference,
 //! and letters compare by code point. Keys are compared rune by rune.
 
-use std::cmp::Ordering;
-
 /// Go's `unicode.IsLetter`, approximated by Rust's alphabetic property
 /// minus the marks and numbers Rust counts as alphabetic. ASCII is exact.
 fn is_letter(c: char) -> bool {
@@ -24,9 +22,14 @@ fn is_digit(c: char) -> bool {
 }
 
 /// `keyList.Less(a, b)` for two strings.
+#[cfg(test)]
 pub(crate) fn key_less(a: &str, b: &str) -> bool {
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
+    less_chars(&ar, &br)
+}
+
+fn less_chars(ar: &[char], br: &[char]) -> bool {
     let n = ar.len().min(br.len());
     for i in 0..n {
         if ar[i] == br[i] {
@@ -81,18 +84,50 @@ pub(crate) fn key_less(a: &str, b: &str) -> bool {
     ar.len() < br.len()
 }
 
-/// Sorts keys in yaml.v2 order. Go uses an unstable sort, but keys of a
-/// map are distinct and `key_less` is a strict order on them in practice.
-pub(crate) fn sort_keys<T>(items: &mut [(&str, T)]) {
-    items.sort_by(|(a, _), (b, _)| {
-        if key_less(a, b) {
-            Ordering::Less
-        } else if key_less(b, a) {
-            Ordering::Greater
-        } else {
-            Ordering::Equal
+/// Sorts keys in yaml.v2 order.
+///
+/// `keyList.Less` is not a total order when letters and digit runs mix
+/// (`img10 < img1a < img9 < img10`), so Go's result then depends on its
+/// random map order and helm's output varies from run to run. Rust's
+/// standard sorts may panic on such a comparator, so we merge-sort by hand:
+/// it always terminates with some order, and for consistent keys (nearly
+/// all real ones) it is the one order Go produces too.
+pub(crate) fn sort_keys<T>(items: &mut Vec<(&str, T)>) {
+    let n = items.len();
+    if n < 2 {
+        return;
+    }
+    let chars: Vec<Vec<char>> = items.iter().map(|(k, _)| k.chars().collect()).collect();
+    let mut idx: Vec<usize> = (0..n).collect();
+    let mut buf: Vec<usize> = vec![0; n];
+    let mut width = 1;
+    while width < n {
+        let mut start = 0;
+        while start < n {
+            let mid = (start + width).min(n);
+            let end = (start + 2 * width).min(n);
+            let (mut i, mut j, mut k) = (start, mid, start);
+            while i < mid && j < end {
+                // Take from the right only when strictly less: stable.
+                if less_chars(&chars[idx[j]], &chars[idx[i]]) {
+                    buf[k] = idx[j];
+                    j += 1;
+                } else {
+                    buf[k] = idx[i];
+                    i += 1;
+                }
+                k += 1;
+            }
+            buf[k..k + (mid - i)].copy_from_slice(&idx[i..mid]);
+            k += mid - i;
+            buf[k..k + (end - j)].copy_from_slice(&idx[j..end]);
+            start = end;
         }
-    });
+        std::mem::swap(&mut idx, &mut buf);
+        width *= 2;
+    }
+    let mut slots: Vec<Option<(&str, T)>> = std::mem::take(items).into_iter().map(Some).collect();
+    items.extend(idx.into_iter().filter_map(|i| slots[i].take()));
 }
 
 #[cfg(test)]
@@ -112,15 +147,31 @@ mod tests {
     }
 }
 #[cfg(test)]
-mod dbg {
+mod order_tests {
+    use super::sort_keys;
+
     #[test]
-    fn dbg_sort() {
-        let mut v: Vec<(&str, ())> = ["img9", "img10", "img09", "img010", "img1a", "img1b", "img1"]
+    fn inconsistent_keys_still_sort() {
+        // img10 < img1a < img9 < img10: no total order exists; we must
+        // still return every key once without panicking.
+        let keys = ["img9", "img10", "img09", "img010", "img1a", "img1b", "img1"];
+        let mut v: Vec<(&str, usize)> = keys.iter().copied().zip(0..).collect();
+        sort_keys(&mut v);
+        let mut got: Vec<&str> = v.iter().map(|x| x.0).collect();
+        got.sort_unstable();
+        let mut want = keys.to_vec();
+        want.sort_unstable();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn consistent_keys_in_go_order() {
+        let mut v: Vec<(&str, ())> = ["b", "a10", "a2", "A", "_", "a"]
             .iter()
-            .map(|s| (*s, ()))
+            .map(|k| (*k, ()))
             .collect();
-        super::sort_keys(&mut v);
-        eprintln!("{:?}", v.iter().map(|x| x.0).collect::<Vec<_>>());
-        eprintln!("{}", super::key_less("img10", "img9"));
+        sort_keys(&mut v);
+        let got: Vec<&str> = v.iter().map(|x| x.0).collect();
+        assert_eq!(got, ["_", "A", "a", "a2", "a10", "b"]);
     }
 }

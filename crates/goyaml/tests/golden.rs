@@ -10,16 +10,22 @@ use std::path::{Path, PathBuf};
 use charthouse_goyaml::helm;
 use charthouse_goyaml::{Value, load_values};
 
+/// `tests/data/golden`, or `$GOYAML_GOLDEN_DIR` (e.g. goldens made from
+/// the chart corpus with `regen.py --corpus DIR`, which stay out of git).
 fn suite_dir(suite: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/golden")
-        .join(suite)
+    let root = std::env::var_os("GOYAML_GOLDEN_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/golden"),
+        PathBuf::from,
+    );
+    root.join(suite)
 }
 
 /// Case names (file stems) of a suite, by input extension.
 fn cases(suite: &str, ext: &str) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = fs::read_dir(suite_dir(suite))
-        .expect("golden suite directory")
+    let Ok(dir) = fs::read_dir(suite_dir(suite)) else {
+        return Vec::new();
+    };
+    let mut v: Vec<PathBuf> = dir
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == ext))
         .collect();
@@ -60,7 +66,9 @@ impl Tally {
         for f in self.fail.iter().take(show) {
             eprintln!("{f}");
         }
-        assert!(self.pass > 0, "{suite}: no golden cases found");
+        if std::env::var_os("GOYAML_GOLDEN_DIR").is_none() {
+            assert!(self.pass > 0, "{suite}: no golden cases found");
+        }
         assert!(
             self.fail.is_empty(),
             "{suite}: {} mismatches",
