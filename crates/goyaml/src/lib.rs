@@ -29,7 +29,9 @@
 //!
 //! # Pipelines
 //! - Reading: [`unmarshal`], [`unmarshal_map`], [`unmarshal_seq`]
-//!   (sigs.k8s.io/yaml `Unmarshal`), [`load_values`] (helm `LoadValues`).
+//!   (sigs.k8s.io/yaml `Unmarshal`), [`load_values`] (helm `LoadValues`),
+//!   [`unmarshal_keep_numbers`] + [`string_field`] for Go structs with
+//!   string fields (Chart.yaml).
 //! - Writing: [`marshal`] (sigs.k8s.io/yaml `Marshal`), [`json_marshal`],
 //!   [`json_marshal_indent`], [`json_marshal_raw`].
 //! - JSON reading: [`json_unmarshal`], [`json_unmarshal_map`],
@@ -63,7 +65,9 @@ pub use json::{
     json_unmarshal_seq,
 };
 pub use pretty::marshal_pretty;
-pub use sigs::{marshal, unmarshal, unmarshal_map, unmarshal_seq};
+pub use sigs::{
+    marshal, string_field, unmarshal, unmarshal_keep_numbers, unmarshal_map, unmarshal_seq,
+};
 pub use toml::{toml_decode, toml_encode};
 pub use value::{Map, Value};
 pub use values::{load_values, merge_maps};

@@ -77,6 +77,37 @@ pub fn unmarshal(yaml: &[u8]) -> Result<Value> {
     through_json(v).map_err(yaml_to_json_error)
 }
 
+/// The value sigs.k8s.io/yaml has in hand before its JSON step: yaml.v2's
+/// decode with keys already turned into strings, numbers still `Int`,
+/// `Uint` or `Float` (and `.inf`/`.nan` allowed).
+///
+/// Use it with [`string_field`] to decode into Go struct fields of type
+/// `string` (Chart.yaml's `version`, `appVersion`, ...), where
+/// sigs.k8s.io/yaml formats numbers itself.
+///
+/// # Errors
+/// [`Error::YamlToJson`] for syntax errors, bad aliases or merges and keys
+/// that cannot become strings.
+pub fn unmarshal_keep_numbers(yaml: &[u8]) -> Result<Value> {
+    yaml_v2_decode(yaml).map_err(yaml_to_json_error)
+}
+
+/// What sigs.k8s.io/yaml puts in a Go `string` field for a scalar
+/// (`convertToJSONableObject` with a string target): ints in decimal,
+/// floats as float32 `%g` (`appVersion: 1.10` becomes `"1.1"`), bools as
+/// words, strings unchanged. `None` for null, lists and maps, which
+/// encoding/json then reports or ignores.
+pub fn string_field(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Int(i) => Some(i.to_string()),
+        Value::Uint(u) => Some(u.to_string()),
+        Value::Float(f) => Some(format_float(*f, Fmt::G, true)),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Null | Value::Seq(_) | Value::Map(_) => None,
+    }
+}
+
 /// `sigs.k8s.io/yaml.Unmarshal(y, &m)` with `m map[string]interface{}`,
 /// as helm's `chartutil.ReadValues` and `fromYaml` call it. A null or empty
 /// document gives an empty map.

@@ -29,3 +29,16 @@ fn deep_nesting_is_an_error() {
     let err = unmarshal(deep.as_bytes()).unwrap_err();
     assert!(err.to_string().contains("exceeded max depth"), "{err}");
 }
+
+/// Chart.yaml's `appVersion: 1.10` reaches helm's string field as "1.1"
+/// (float32 `%g`); a big int keeps all its digits.
+#[test]
+fn string_fields_format_numbers_like_sigs_yaml() {
+    use charthouse_goyaml::{Value, string_field, unmarshal_keep_numbers};
+    let v = unmarshal_keep_numbers(b"a: 1.10\nb: 123456789\nc: 1.123456789\nd: yes\n").unwrap();
+    let Value::Map(m) = v else { panic!("map") };
+    assert_eq!(string_field(&m["a"]).as_deref(), Some("1.1"));
+    assert_eq!(string_field(&m["b"]).as_deref(), Some("123456789"));
+    assert_eq!(string_field(&m["c"]).as_deref(), Some("1.1234568"));
+    assert_eq!(string_field(&m["d"]).as_deref(), Some("true"));
+}
