@@ -165,6 +165,47 @@ impl StoreGuard<'_> {
         })
     }
 
+    /// Like [`StoreGuard::list`], but as the collection was at version `rv`, reconstructed
+    /// by undoing the newer events of the history.
+    ///
+    /// # Errors
+    /// 410 Expired when the history no longer reaches back to `rv`.
+    pub(crate) fn list_at(
+        &self,
+        group: &str,
+        resource: &str,
+        namespace: Option<&str>,
+        rv: u64,
+    ) -> Result<Vec<(Key, Arc<Value>)>, ApiError> {
+        let mut at: BTreeMap<Key, Arc<Value>> = self
+            .list(group, resource, namespace)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if rv >= self.inner.rv {
+            return Ok(at.into_iter().collect());
+        }
+        let newer = self.events_since(rv)?;
+        // Undo newest first, so each key ends at its state just after `rv`.
+        for e in newer.iter().rev() {
+            let k = &e.key;
+            if k.group != group
+                || k.resource != resource
+                || namespace.is_some_and(|ns| k.namespace != ns)
+            {
+                continue;
+            }
+            match &e.old {
+                Some(old) => {
+                    at.insert(k.clone(), old.clone());
+                }
+                None => {
+                    at.remove(k);
+                }
+            }
+        }
+        Ok(at.into_iter().collect())
+    }
+
     /// Every stored object (garbage collection scans these).
     pub(crate) fn all(&self) -> impl Iterator<Item = (&Key, &Arc<Value>)> {
         self.inner.objects.iter()
@@ -292,6 +333,23 @@ mod tests {
         let err = g.events_since(1).unwrap_err();
         assert_eq!(err.code, 410);
         assert_eq!(err.message, "too old resource version: 1 (4)");
+    }
+
+    #[test]
+    fn lists_at_an_older_version_undo_newer_changes() {
+        let store = Store::new(100, Vec::new(), 0, None);
+        let mut g = store.lock();
+        g.put(key("a"), json!({"v": 1})).unwrap();
+        g.put(key("b"), json!({"v": 1})).unwrap();
+        let rv = g.rv();
+        g.put(key("a"), json!({"v": 2})).unwrap();
+        g.remove(&key("b")).unwrap();
+        g.put(key("c"), json!({"v": 1})).unwrap();
+        let then = g.list_at("", "configmaps", Some("default"), rv).unwrap();
+        let names: Vec<&str> = then.iter().map(|(k, _)| k.name.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(then[0].1["v"], 1);
+        assert_eq!(g.list_at("", "configmaps", None, g.rv()).unwrap().len(), 2);
     }
 
     #[test]

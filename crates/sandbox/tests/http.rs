@@ -167,6 +167,19 @@ async fn dry_run_list_paging_and_patches_match_the_recording() {
     .await;
     let page = replay_object(&env, "list_with_selector.txt").await;
     let token = page["metadata"]["continue"].as_str().unwrap().to_string();
+    // Later pages are read at the first page's version: a deletion in between is not seen.
+    assert_eq!(
+        env.raw(
+            "DELETE",
+            "/api/v1/namespaces/ref/configmaps/c2",
+            "",
+            "",
+            "t"
+        )
+        .await
+        .0,
+        200
+    );
     let (code, body) = env
         .raw(
             "GET",

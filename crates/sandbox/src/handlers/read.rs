@@ -161,10 +161,20 @@ pub(crate) fn list(state: &State, req: &Request, t: &Target) -> Result<Reply, Ap
     };
     let g = state.store.lock();
     let rv = snapshot.unwrap_or_else(|| g.rv());
+    // Later pages show the collection as it was when the first page was served, as the
+    // API server's etcd snapshot reads do: the store's history undoes newer changes.
+    let objects = g
+        .list_at(&t.rt.group, &t.rt.resource, t.namespace.as_deref(), rv)
+        .map_err(|_| {
+            ApiError::expired(
+                "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.",
+            )
+        })?;
+    drop(g);
     let mut items = Vec::new();
     let mut next = None;
     let mut remaining = 0i64;
-    for (k, obj) in g.list(&t.rt.group, &t.rt.resource, t.namespace.as_deref()) {
+    for (k, obj) in &objects {
         let pos = position(t, &k.namespace, &k.name);
         if start.as_ref().is_some_and(|s| pos.as_str() <= s.as_str()) {
             continue;
@@ -188,7 +198,6 @@ pub(crate) fn list(state: &State, req: &Request, t: &Target) -> Result<Reply, Ap
         }
         items.push(as_served(obj, &t.rt));
     }
-    drop(g);
     let cont = next.map(|s| encode_continue(rv, &s));
     let body = match negotiate(&req.accept) {
         Form::Table => table(
