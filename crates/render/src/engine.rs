@@ -245,6 +245,61 @@ pub fn sort_templates(mut names: Vec<&str>) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::sort_templates;
+    use crate::template::{TemplateRequest, template};
+
+    /// helm shares one top-level map per chart between its templates, and a subchart's
+    /// `.Values` is the parent's `.Values.<subchart>` map itself (engine.go
+    /// `recAllTpls`, chartutil `Values.Table`): `set` in one template is seen by the
+    /// templates executed after it (subcharts first, then reverse name order). The
+    /// expected text is what `helm template r CHART` (v4.3.1) printed for this chart.
+    #[test]
+    fn set_is_seen_by_later_templates_and_charts() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [
+            ("Chart.yaml", "apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+            ("values.yaml", "obj: {a: 1}\nsub: {s: 1}\n"),
+            (
+                "templates/b.yaml",
+                r#"b: {{ $_ := set .Values "fromB" "yes" }}{{ $_ := set .Values.obj "fromB" true }}{{ $_ := set $ "TopFromB" "t" }}{{ printf "%v %v" .Values.sub .Template.Name | quote }}"#,
+            ),
+            (
+                "templates/a.yaml",
+                r#"a: {{ printf "%v %v %v %v %v %v %T %T" .Values.fromB .Values.obj .TopFromB .Values.sub .Subcharts.sub.Values .Subcharts.sub.Template.Name .Subcharts.sub .Subcharts.sub.Values | quote }}"#,
+            ),
+            (
+                "charts/sub/Chart.yaml",
+                "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+            ),
+            (
+                "charts/sub/templates/s.yaml",
+                r#"s: {{ $_ := set .Values "fromSub" "x" }}{{ printf "%v %T" .Values .Values | quote }}"#,
+            ),
+        ];
+        for (path, text) in files {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, format!("{text}\n")).unwrap();
+        }
+        let req = TemplateRequest {
+            release_name: "r".into(),
+            namespace: "default".into(),
+            chart: dir.path().to_path_buf(),
+            ..TemplateRequest::default()
+        };
+        assert_eq!(
+            template(&req).unwrap(),
+            concat!(
+                "---\n# Source: c/charts/sub/templates/s.yaml\n",
+                "s: \"map[fromSub:x global:map[] s:1] common.Values\"\n\n",
+                "---\n# Source: c/templates/a.yaml\n",
+                "a: \"yes map[a:1 fromB:true] t map[fromSub:x global:map[] s:1] ",
+                "map[fromSub:x global:map[] s:1] c/charts/sub/templates/s.yaml ",
+                "map[string]interface {} common.Values\"\n\n",
+                "---\n# Source: c/templates/b.yaml\n",
+                "b: \"map[fromSub:x global:map[] s:1] c/templates/b.yaml\"\n",
+            )
+        );
+    }
 
     #[test]
     fn deepest_first_then_reverse_name() {

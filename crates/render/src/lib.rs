@@ -16,6 +16,7 @@ mod error;
 pub mod files;
 mod glob;
 mod gomatch;
+pub mod lint;
 pub mod manifest;
 pub mod rewrite;
 pub mod show;

@@ -1,1 +1,5 @@
-//! Integration tests of charthouse-render.
+//! Integration tests of charthouse-render: helm-made goldens (see `data/regen.sh`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod golden;

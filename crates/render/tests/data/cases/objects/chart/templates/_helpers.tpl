@@ -1,0 +1,2 @@
+{{- define "top.name" -}}top-{{ .Values.name }}{{- end -}}
+{{- define "shared" -}}from-top{{- end -}}
