@@ -131,7 +131,7 @@ fn der_ints(der: &[u8]) -> Option<Vec<Vec<u8>>> {
         }
         i += 1;
         let l = read_len(der, &mut i)?;
-        out.push(der.get(i..i + l)?.to_vec());
+        out.push(der.get(i..i.checked_add(l)?)?.to_vec());
         i += l;
     }
     Some(out)

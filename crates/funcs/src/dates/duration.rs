@@ -220,18 +220,15 @@ pub(crate) fn round(d: i64, m: i64) -> i64 {
         if less_than_half(r, m) {
             return d + r;
         }
-        return match (d - m).checked_add(r) {
-            Some(d1) if d1 < d => d1,
-            _ => i64::MIN,
-        };
+        // Go's arithmetic wraps; a wrapped result means overflow.
+        let d1 = d.wrapping_sub(m).wrapping_add(r);
+        return if d1 < d { d1 } else { i64::MIN };
     }
     if less_than_half(r, m) {
         return d - r;
     }
-    match d.checked_add(m - r) {
-        Some(d1) if d1 > d => d1,
-        _ => i64::MAX,
-    }
+    let d1 = d.wrapping_add(m - r);
+    if d1 > d { d1 } else { i64::MAX }
 }
 
 /// Go's `Duration.Truncate`.
@@ -311,6 +308,8 @@ mod tests {
         assert_eq!(round(-1_500_000_000, SECOND), -2 * SECOND);
         assert_eq!(round(1_499_999_999, SECOND), SECOND);
         assert_eq!(round(i64::MAX, HOUR), i64::MAX);
+        assert_eq!(round(i64::MIN, HOUR), i64::MIN);
+        assert_eq!(round(i64::MIN + 1, 3), i64::MIN + 2);
         assert_eq!(truncate(-1_500_000_000, SECOND), -SECOND);
         assert_eq!(truncate(5, 0), 5);
     }

@@ -57,13 +57,15 @@ const DAYS: [&str; 7] = [
 
 /// Days since 1970-01-01 of a proleptic Gregorian date.
 pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    // In i128 so that absurd years from templates cannot overflow; Go wraps, so do we.
+    let (y, m, d) = (i128::from(y), i128::from(m), i128::from(d));
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
     let mp = (m + 9) % 12;
     let doy = (153 * mp + 2) / 5 + d - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    (era * 146_097 + doe - 719_468) as i64
 }
 
 /// The proleptic Gregorian date of a day count since 1970-01-01.
@@ -188,7 +190,7 @@ impl GoTime {
     /// The wall clock in the time's zone.
     pub(crate) fn civil(&self) -> Civil {
         let (zone_name, offset) = self.zone.lookup(self.secs);
-        let local = self.secs + i64::from(offset);
+        let local = self.secs.wrapping_add(i64::from(offset));
         let days = local.div_euclid(86_400);
         let rem = local.rem_euclid(86_400);
         let (year, month, day) = civil_from_days(days);
@@ -219,14 +221,18 @@ impl GoTime {
         nsec: i64,
         zone: Zone,
     ) -> GoTime {
-        let m0 = month - 1;
-        let year = year + m0.div_euclid(12);
+        let m0 = month.wrapping_sub(1);
+        let year = year.wrapping_add(m0.div_euclid(12));
         let month = m0.rem_euclid(12) + 1;
         let total_nanos = i128::from(nsec);
         let extra_secs = total_nanos.div_euclid(1_000_000_000) as i64;
         let nanos = total_nanos.rem_euclid(1_000_000_000) as u32;
-        let days = days_from_civil(year, month, 1) + day - 1;
-        let wall = days * 86_400 + hour * 3600 + min * 60 + sec + extra_secs;
+        let days = i128::from(days_from_civil(year, month, 1)) + i128::from(day) - 1;
+        let wall = (days * 86_400
+            + i128::from(hour) * 3600
+            + i128::from(min) * 60
+            + i128::from(sec)
+            + i128::from(extra_secs)) as i64;
         let off = zone.offset_for_wall(wall);
         GoTime {
             secs: wall - i64::from(off),
@@ -240,9 +246,9 @@ impl GoTime {
     pub(crate) fn add_date(&self, years: i64, months: i64, days: i64) -> GoTime {
         let c = self.civil();
         GoTime::date(
-            c.year + years,
-            c.month + months,
-            c.day + days,
+            c.year.wrapping_add(years),
+            c.month.wrapping_add(months),
+            c.day.wrapping_add(days),
             c.hour,
             c.min,
             c.sec,
@@ -1198,6 +1204,24 @@ mod tests {
             zone: Zone::Utc,
             mono: None,
         }
+    }
+
+    #[test]
+    fn extreme_inputs_do_not_panic() {
+        let x = t(i64::MAX, 0);
+        let _ = x.format("2006-01-02 15:04:05 MST");
+        let _ = t(i64::MIN, 999_999_999).go_string();
+        let _ = x.add_date(i64::MAX, i64::MIN, i64::MAX);
+        let _ = GoTime::date(
+            i64::MAX,
+            i64::MAX,
+            i64::MIN,
+            i64::MAX,
+            0,
+            0,
+            i64::MAX,
+            Zone::Utc,
+        );
     }
 
     #[test]

@@ -361,7 +361,13 @@ pub(super) fn decode_map(text: &str) -> Value {
 fn decode_error(text: &str, e: &toml::de::Error) -> String {
     let line = e
         .span()
-        .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+        .map(|s| {
+            text.as_bytes()[..s.start.min(text.len())]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1
+        })
         .unwrap_or(1);
     format!("toml: line {line}: {}", e.message())
 }
