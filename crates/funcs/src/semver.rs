@@ -714,6 +714,15 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn parsing_never_panics(c in "[-0-9xX*^~<>=!|,. a-z+]{0,20}", v in "[-0-9v.+a-z]{0,16}") {
+            if let (Ok(c), Ok(v)) = (Constraints::parse(&c), Version::parse(&v)) {
+                let _ = c.check(&v);
+            }
+        }
+    }
+
     #[test]
     fn constraint_errors() {
         assert_eq!(

@@ -302,6 +302,18 @@ mod tests {
         assert_eq!(parse("."), Err("time: invalid duration \".\"".into()));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn string_parses_back(d in proptest::num::i64::ANY) {
+            proptest::prop_assert_eq!(parse(&format(d)), Ok(d));
+        }
+
+        #[test]
+        fn parse_never_panics(s in "[-+.0-9a-zµ]{0,20}") {
+            let _ = parse(&s);
+        }
+    }
+
     #[test]
     fn rounding() {
         assert_eq!(round(1_500_000_000, SECOND), 2 * SECOND);

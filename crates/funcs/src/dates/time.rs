@@ -1206,6 +1206,26 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn parse_and_format_never_panic(
+            layout in "[-0-9A-Za-z_:.,/ +]{0,24}",
+            value in "[-0-9A-Za-z_:.,/ +é]{0,24}",
+            secs in proptest::num::i64::ANY,
+        ) {
+            let _ = parse_in_location(&layout, &value, &Zone::Utc);
+            let _ = t(secs, 0).format(&layout);
+        }
+
+        #[test]
+        fn formatted_layouts_parse_back(secs in -62_135_596_800i64..253_402_300_799, nanos in 0u32..1_000_000_000) {
+            let x = t(secs, nanos);
+            let layout = "2006-01-02T15:04:05.999999999Z07:00";
+            let back = parse_in_location(layout, &x.format(layout), &Zone::Utc);
+            proptest::prop_assert_eq!(back.map(|b| (b.secs, b.nanos)), Ok((secs, nanos)));
+        }
+    }
+
     #[test]
     fn extreme_inputs_do_not_panic() {
         let x = t(i64::MAX, 0);
