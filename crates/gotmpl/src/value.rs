@@ -5,7 +5,8 @@
 //! `float64`), so a [`Value`] remembers the Go type it stands for: the integer width, the
 //! element type of a list, the value type and name of a map, the type name of a host
 //! object. Every variant is cheap to clone: strings, lists, maps and objects sit behind
-//! an [`Arc`].
+//! an [`Arc`]. Maps are Go's reference type: a clone of a [`Value::Map`] is the same map,
+//! and [`Map::insert`]/[`Map::remove`] change it for every holder (see [`Map`]).
 
 use std::any::Any;
 use std::borrow::Cow;
@@ -615,7 +616,9 @@ pub trait Object: Any + fmt::Debug + Send + Sync {
 
 /// A dynamic Go value.
 ///
-/// Cloning is cheap (reference counts only); execution never deep-copies data.
+/// Cloning is cheap (reference counts only); execution never deep-copies data. A
+/// cloned map is the same Go map (changes through one clone show in all);
+/// [`Value::deep_copy`] makes an independent copy.
 #[derive(Clone, Default)]
 pub enum Value {
     /// Go's invalid `reflect.Value`: what a missing map key yields under
