@@ -201,6 +201,39 @@ fn register_converters(out: &mut Vec<Func>) {
             })
         },
     ));
+    // Sprig's JSON variants (defaults.go): toPrettyJson ignores errors, toRawJson panics
+    // with them (text/template turns the panic into the call's error), mustFromJson
+    // decodes any JSON value.
+    out.push(Func::new("toPrettyJson", any_to_str(), |_, a| {
+        Ok(Value::from(
+            to_goyaml(&any_arg(a, 0))
+                .map(|v| gy::to_pretty_json(&v))
+                .unwrap_or_default(),
+        ))
+    }));
+    out.push(Func::new("mustToPrettyJson", any_to_str(), |_, a| {
+        let v = to_goyaml(&any_arg(a, 0)).map_err(FuncError::new)?;
+        gy::must_to_pretty_json(&v)
+            .map(Value::from)
+            .map_err(|e| FuncError::new(e.to_string()))
+    }));
+    for name in ["toRawJson", "mustToRawJson"] {
+        out.push(Func::new(name, any_to_str(), |_, a| {
+            let v = to_goyaml(&any_arg(a, 0)).map_err(FuncError::new)?;
+            gy::to_raw_json(&v)
+                .map(Value::from)
+                .map_err(|e| FuncError::new(e.to_string()))
+        }));
+    }
+    out.push(Func::new(
+        "mustFromJson",
+        sig(vec![GoType::String], GoType::Interface),
+        |_, a| {
+            charthouse_goyaml::json_unmarshal(str_arg(a, 0).as_bytes())
+                .map(from_goyaml)
+                .map_err(|e| FuncError::new(e.to_string()))
+        },
+    ));
     // helm's toToml returns the encoder's error text as the result.
     out.push(Func::new("toToml", any_to_str(), |_, a| {
         Ok(Value::from(
