@@ -667,6 +667,33 @@ fn garbage_never_panics() {
 }
 
 #[test]
+fn printf_huge_widths_and_precisions_as_go() {
+    // Go accepts widths and precisions up to 10^6 (found by the fuzzer: Rust's own
+    // formatter stops at 65535).
+    let s = gofmt::sprintf("%.1000000f", &[Value::float(1.5)]);
+    assert_eq!(s.len(), 1_000_002);
+    assert!(s.starts_with("1.5000") && s.ends_with("000"));
+    let s = gofmt::sprintf("%.100000e", &[Value::float(2.5)]);
+    assert!(s.starts_with("2.5000") && s.ends_with("0e+00") && s.len() == 100_006);
+    assert_eq!(
+        gofmt::sprintf("%.100000g", &[Value::float(0.1)]),
+        "0.1000000000000000055511151231257827021181583404541015625"
+    );
+    assert_eq!(
+        gofmt::sprintf("%.1000000U", &[Value::int(65)]).len(),
+        1_000_002
+    );
+    assert_eq!(
+        gofmt::sprintf("%1000000d", &[Value::int(7)]).len(),
+        1_000_000
+    );
+    assert_eq!(
+        gofmt::sprintf("%100000001d", &[Value::int(7)]),
+        "%!(NOVERB)%!(EXTRA int=7)"
+    );
+}
+
+#[test]
 fn printf_huge_precision_is_exact() {
     assert_eq!(
         gofmt::sprintf("%.30f", &[Value::float(0.1)]),

@@ -173,9 +173,8 @@ impl<'a> Printer<'a> {
         } else {
             ' '
         };
-        for _ in 0..n {
-            self.buf.push(pad);
-        }
+        // Widths reach 10^7 (Go's parsenum limit): fill with bulk copies.
+        strconv::push_repeated(self.buf, pad, n);
     }
 
     fn pad(&mut self, s: &str) {
@@ -260,8 +259,8 @@ impl<'a> Printer<'a> {
             }
         }
         buf.push(digits[u as usize]);
-        while buf.len() < prec {
-            buf.push(b'0');
+        if buf.len() < prec {
+            buf.resize(prec, b'0');
         }
         if self.f.sharp {
             match base {
@@ -330,8 +329,8 @@ impl<'a> Printer<'a> {
             prec = self.f.prec;
         }
         let mut hex = format!("{u:X}");
-        while hex.len() < prec {
-            hex.insert(0, '0');
+        if hex.len() < prec {
+            hex = format!("{}{hex}", "0".repeat(prec - hex.len()));
         }
         let mut s = format!("U+{hex}");
         if self.f.sharp
@@ -418,9 +417,8 @@ impl<'a> Printer<'a> {
                 }
                 num.push(b'.');
             }
-            while digits > 0 {
-                num.push(b'0');
-                digits -= 1;
+            if digits > 0 {
+                num.resize(num.len() + digits as usize, b'0');
             }
             num.extend_from_slice(&tail);
         }

@@ -47,7 +47,9 @@ fn significant(v: f64, n: usize) -> Digits {
             dp: 0,
         };
     }
-    let n = n.max(1);
+    // A float64 has at most 767 significant decimal digits: the rest are zeros (and
+    // Rust's formatter refuses precisions above 65535).
+    let n = n.clamp(1, 800);
     digits_from_exp(&format!("{:.*e}", n - 1, v.abs()))
 }
 
@@ -64,9 +66,8 @@ fn fmt_e(out: &mut String, neg: bool, d: &Digits, prec: usize, fmt: char) {
             out.push(d.d[i] as char);
             i += 1;
         }
-        while i <= prec {
-            out.push('0');
-            i += 1;
+        if i <= prec {
+            push_zeros(out, prec + 1 - i);
         }
     }
     out.push(fmt);
@@ -101,16 +102,36 @@ fn fmt_f(out: &mut String, neg: bool, d: &Digits, prec: usize) {
     }
     if prec > 0 {
         out.push('.');
+        // Digits up to the last known one, then zeros in bulk (precisions reach 10^6).
+        let mut written = 0usize;
         for i in 1..=prec as i64 {
             let j = d.dp as i64 + i - 1;
-            let c = if j >= 0 && (j as usize) < d.d.len() {
-                d.d[j as usize] as char
-            } else {
-                '0'
-            };
-            out.push(c);
+            if j >= d.d.len() as i64 {
+                break;
+            }
+            out.push(if j >= 0 { d.d[j as usize] as char } else { '0' });
+            written += 1;
         }
+        push_zeros(out, prec - written);
     }
+}
+
+/// Appends `n` zeros with bulk copies.
+pub(crate) fn push_repeated(out: &mut String, c: char, n: usize) {
+    const ZEROS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+    const SPACES: &str = "                                                                ";
+    let chunk = if c == '0' { ZEROS } else { SPACES };
+    let mut left = n;
+    out.reserve(n);
+    while left >= chunk.len() {
+        out.push_str(chunk);
+        left -= chunk.len();
+    }
+    out.push_str(&chunk[..left]);
+}
+
+fn push_zeros(out: &mut String, n: usize) {
+    push_repeated(out, '0', n);
 }
 
 /// `%x` of a float: `-0x1.yyyyp±dd`.
@@ -265,8 +286,10 @@ pub fn append_float(out: &mut String, v: f64, fmt: char, prec: i32, bit_size: u3
             _ => digs.d.len() as i32,
         };
     } else if lower == 'f' {
-        // Exact fixed-point rendering, then back to digits.
-        let s = format!("{:.*}", prec as usize, v.abs());
+        // Exact fixed-point rendering, then back to digits. A float64 has at most 1074
+        // fractional digits, so digits past 1100 are zeros (and Rust's formatter
+        // refuses precisions above 65535; Go allows 10^6).
+        let s = format!("{:.*}", (prec as usize).min(1100), v.abs());
         let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
         let mut d: Vec<u8> = int.bytes().chain(frac.bytes()).collect();
         let mut dp = int.len() as i32;
