@@ -310,3 +310,68 @@ pub(crate) fn register(out: &mut Vec<Func>) {
         dig,
     ));
 }
+
+#[cfg(test)]
+mod tests {
+    use charthouse_gotmpl::{MissingKey, Templates, Value};
+
+    fn run(src: &str) -> Result<String, String> {
+        let mut t = Templates::named("gotpl");
+        t.set_missing_key(MissingKey::Zero);
+        t.add_funcs(crate::functions(&crate::Options::new()));
+        t.parse("t", src).map_err(|e| e.to_string())?;
+        t.execute("t", &Value::map(Default::default()))
+            .map_err(|e| e.to_string())
+    }
+
+    /// `$d` holds itself: Go would overflow its stack on every walk below (except
+    /// encoding/json and reflect.DeepEqual, which notice cycles); we must end, with an
+    /// error where Go has none to give.
+    const CYCLE: &str = r#"{{ $d := dict "a" 1 }}{{ $_ := set $d "self" $d }}"#;
+
+    #[test]
+    fn walks_of_a_map_that_contains_itself_end() {
+        assert_eq!(
+            run(&format!("{CYCLE}{{{{ $d.self.self.a }}}} {{{{ $d }}}}")).unwrap(),
+            "1 map[a:1 self:%!v(CYCLE)]"
+        );
+        assert_eq!(
+            run(&format!("{CYCLE}{{{{ deepCopy $d }}}}")).unwrap_err(),
+            "template: t:1:53: executing \"t\" at <deepCopy $d>: error calling deepCopy: \
+             cannot walk a map that contains itself (reference cycle)"
+        );
+        assert_eq!(
+            run(&format!("{CYCLE}{{{{ mustToJson $d }}}}")).unwrap_err(),
+            "template: t:1:53: executing \"t\" at <mustToJson $d>: error calling mustToJson: \
+             json: unsupported value: encountered a cycle via map[string]interface {}"
+        );
+        assert_eq!(run(&format!("{CYCLE}{{{{ toJson $d }}}}")).unwrap(), "");
+        assert!(
+            run(&format!("{CYCLE}{{{{ merge $d $d }}}}"))
+                .unwrap_err()
+                .ends_with("reference cycle)")
+        );
+        assert_eq!(
+            run(&format!("{CYCLE}{{{{ toToml $d }}}}")).unwrap(),
+            "toml: cannot encode a map that contains itself"
+        );
+        let two = r#"{{ $e := dict "a" 1 }}{{ $_ := set $e "self" $e }}"#;
+        assert_eq!(
+            run(&format!(
+                "{CYCLE}{two}{{{{ deepEqual $d $e }}}} {{{{ deepEqual $d $d }}}}"
+            ))
+            .unwrap(),
+            "true true"
+        );
+    }
+
+    #[test]
+    fn merge_into_a_map_that_holds_the_source_is_not_a_cycle() {
+        // Sharing without a cycle: `$d.n` is `$s`, merged into itself.
+        assert_eq!(
+            run(r#"{{ $s := dict "x" 1 }}{{ $d := dict "n" $s }}{{ $_ := merge $d (dict "n" $s) }}{{ $d }}"#)
+                .unwrap(),
+            "map[n:map[x:1]]"
+        );
+    }
+}

@@ -1,6 +1,8 @@
 //! Type and kind inspection: `typeOf`, `typeIs`, `typeIsLike`, `kindOf`, `kindIs`,
 //! `deepEqual` (Sprig's reflect.go and `reflect.DeepEqual`).
 
+use std::collections::HashSet;
+
 use charthouse_gotmpl::{Func, GoType, Value};
 
 use crate::conv::{arg, arg_str, func};
@@ -18,6 +20,13 @@ pub(crate) fn kind_of(v: &Value) -> String {
 /// `reflect.DeepEqual`: same dynamic types and deeply equal contents. Floats compare by
 /// value (so NaN is never equal to itself).
 pub(crate) fn deep_equal(a: &Value, b: &Value) -> bool {
+    deep_equal_in(a, b, &mut HashSet::new())
+}
+
+/// `visited` holds the pairs of maps already being compared: like reflect.DeepEqual,
+/// a pair met again is taken as equal, which ends the walk of maps that contain
+/// themselves.
+fn deep_equal_in(a: &Value, b: &Value, visited: &mut HashSet<(usize, usize)>) -> bool {
     match (a, b) {
         (Value::Missing | Value::Nil, Value::Missing | Value::Nil) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,
@@ -29,18 +38,23 @@ pub(crate) fn deep_equal(a: &Value, b: &Value) -> bool {
         (Value::List(x), Value::List(y)) => {
             x.type_name() == y.type_name()
                 && x.items.len() == y.items.len()
-                && x.items.iter().zip(&y.items).all(|(p, q)| deep_equal(p, q))
+                && x.items
+                    .iter()
+                    .zip(&y.items)
+                    .all(|(p, q)| deep_equal_in(p, q, visited))
         }
         (Value::Map(x), Value::Map(y)) => {
             // The same Go map is deeply equal to itself (reflect.DeepEqual's shortcut,
             // which also ends the walk of a map that contains itself).
             x.type_name() == y.type_name()
-                && (charthouse_gotmpl::Map::ptr_eq(x, y) || {
+                && (charthouse_gotmpl::Map::ptr_eq(x, y) || !visited.insert((x.id(), y.id())) || {
                     let (x_entries, y_entries) = (x.snapshot(), y.snapshot());
                     x_entries.len() == y_entries.len()
-                        && x_entries
-                            .iter()
-                            .all(|(k, v)| y_entries.get(k).is_some_and(|w| deep_equal(v, w)))
+                        && x_entries.iter().all(|(k, v)| {
+                            y_entries
+                                .get(k)
+                                .is_some_and(|w| deep_equal_in(v, w, visited))
+                        })
                 })
         }
         (Value::Object(x), Value::Object(y)) => {
@@ -48,7 +62,7 @@ pub(crate) fn deep_equal(a: &Value, b: &Value) -> bool {
                 || (x.type_name() == y.type_name()
                     && x.as_data()
                         .zip(y.as_data())
-                        .is_some_and(|(p, q)| deep_equal(&p, &q)))
+                        .is_some_and(|(p, q)| deep_equal_in(&p, &q, visited)))
         }
         _ => false,
     }

@@ -26,6 +26,11 @@ pub(super) fn encode(v: &Value) -> Result<String, String> {
         // reflect.ValueOf(nil) is invalid and the encoder panics asking its type.
         return Err("reflect: call of reflect.Value.Type on zero Value".to_string());
     }
+    if v.is_cyclic() {
+        // A map `set` into itself: BurntSushi's encoder would recurse until Go's stack
+        // overflows; fail with a message instead.
+        return Err("toml: cannot encode a map that contains itself".to_string());
+    }
     let mut enc = Encoder { out: String::new() };
     enc.encode(&[], v)?;
     Ok(enc.out)
