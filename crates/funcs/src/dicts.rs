@@ -104,7 +104,11 @@ pub(crate) fn mergo_merge(
 /// Sprig's `merge`/`mergeOverwrite`: merges every source into the first map, in place,
 /// and returns that map.
 fn merge_all(a: &[Value], overwrite: bool) -> Result<Value, FuncError> {
-    let dst = as_plain(&arg(a, 0));
+    let mut dst = as_plain(&arg(a, 0));
+    // mergo replaces a nil destination map with a new one before merging into it.
+    if dst.as_map().is_some_and(Map::is_nil) && a.len() > 1 {
+        dst = new_map(BTreeMap::new());
+    }
     if let Value::Map(d) = &dst {
         for src in a.iter().skip(1) {
             if let Value::Map(s) = src {
@@ -204,6 +208,10 @@ pub(crate) fn register(out: &mut Vec<Func>) {
             // Go's `d[key] = value`: every holder of the map sees the new entry.
             let d = as_plain(&arg(a, 0));
             if let Value::Map(m) = &d {
+                if m.is_nil() {
+                    // `set nil "k" v`: Go's runtime panic, which text/template reports.
+                    return Err(FuncError::new("assignment to entry in nil map"));
+                }
                 m.insert(arg_str(a, 1), arg(a, 2));
             }
             Ok(d)

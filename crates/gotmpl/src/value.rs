@@ -164,7 +164,7 @@ impl GoType {
                 Value::Bytes(Arc::from(&[][..]))
             }
             GoType::Slice(e) => Value::List(Arc::new(List::typed((**e).clone(), Vec::new()))),
-            GoType::Map(e) => Value::Map(Arc::new(Map::typed((**e).clone(), BTreeMap::new()))),
+            GoType::Map(e) => Value::Map(Arc::new(Map::nil((**e).clone()))),
         }
     }
 
@@ -191,7 +191,8 @@ impl GoType {
             (GoType::Float(t), Value::Float(_, u)) => t == u,
             (GoType::String, Value::String(_)) => true,
             (GoType::Slice(e), Value::Bytes(_)) => **e == GoType::Uint(UintType::Uint8),
-            (GoType::Slice(e), Value::List(l)) => **e == l.elem && l.name.is_none(),
+            // A named slice type is assignable to its unnamed underlying type.
+            (GoType::Slice(e), Value::List(l)) => **e == l.elem,
             // A named map type is assignable to its unnamed underlying type.
             (GoType::Map(e), Value::Map(m)) => **e == m.elem,
             (GoType::Named(n), Value::Object(o)) => o.type_name() == &**n,
@@ -299,6 +300,8 @@ pub struct Map {
     /// The entries, sorted by key (Go sorts keys byte-wise, as `String`'s `Ord` does),
     /// shared with every conversion of this map ([`Map::converted`]).
     store: Arc<Store>,
+    /// Whether this is Go's nil map of its type (see [`Map::nil`]).
+    nil: bool,
 }
 
 /// The shared, mutable inside of a [`Map`].
@@ -326,7 +329,24 @@ impl Map {
             elem,
             name: name.map(Str::from),
             store: Arc::new(Store(RwLock::new(entries))),
+            nil: false,
         }
+    }
+
+    /// Go's nil map of type `map[string]elem` (`reflect.Zero` of a map type: what a
+    /// `nil` argument to a map parameter becomes). It reads as empty, but Go panics on
+    /// `m[k] = v` into it ("assignment to entry in nil map") and `encoding/json` writes it
+    /// as `null`: callers that write check [`Map::is_nil`] first, as Go would fail.
+    pub fn nil(elem: GoType) -> Map {
+        Map {
+            nil: true,
+            ..Map::typed(elem, BTreeMap::new())
+        }
+    }
+
+    /// Whether this is a nil map ([`Map::nil`]).
+    pub fn is_nil(&self) -> bool {
+        self.nil
     }
 
     /// Go's conversion of this map to another map type with the same underlying type
@@ -337,6 +357,7 @@ impl Map {
             elem,
             name: name.map(Str::from),
             store: Arc::clone(&self.store),
+            nil: self.nil,
         }
     }
 
@@ -466,11 +487,9 @@ fn copy_value(v: &Value, path: &mut HashSet<usize>) -> Option<Value> {
                 entries.insert(k, copy_value(&e, path)?);
             }
             path.remove(&m.id());
-            Some(Value::Map(Arc::new(Map::with_type(
-                m.elem.clone(),
-                m.name.as_deref(),
-                entries,
-            ))))
+            let mut copy = Map::with_type(m.elem.clone(), m.name.as_deref(), entries);
+            copy.nil = m.nil;
+            Some(Value::Map(Arc::new(copy)))
         }
         Value::List(l) => {
             let items = l

@@ -46,6 +46,8 @@ fn to_goyaml_at(v: &Value, path: &mut std::collections::HashSet<usize>) -> Resul
                 .map(|e| to_goyaml_at(e, path))
                 .collect::<Result<_, _>>()?,
         ),
+        // encoding/json writes a nil map as `null`.
+        Value::Map(m) if m.is_nil() => Yaml::Null,
         Value::Map(m) => {
             if path.contains(&m.id()) {
                 return Err(format!(

@@ -723,6 +723,13 @@ impl<'a> Printer<'a> {
                     self.buf.push_str("(CYCLE)");
                     return;
                 }
+                if self.f.sharp_v && m.is_nil() {
+                    // Go's printValue: `%#v` of a nil map is `T(nil)`.
+                    let t = m.type_name().into_owned();
+                    self.buf.push_str(&t);
+                    self.buf.push_str("(nil)");
+                    return;
+                }
                 self.maps.insert(id);
                 if self.f.sharp_v {
                     let t = m.type_name().into_owned();
