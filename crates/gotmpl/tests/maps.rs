@@ -250,3 +250,24 @@ fn maps_are_shared_across_threads() {
     }
     assert_eq!(d.as_map().unwrap().len(), 400);
 }
+
+#[test]
+fn the_zero_map_is_go_nil_map() {
+    let z = GoType::map().zero();
+    let m = z.as_map().unwrap();
+    assert!(m.is_nil() && m.is_empty());
+    assert!(!Map::new(BTreeMap::new()).is_nil());
+    assert_eq!(
+        gofmt::sprintf("%v|%#v", &[z.clone(), z.clone()]),
+        "map[]|map[string]interface {}(nil)"
+    );
+    // A nil map passed to a map parameter stays nil (Sprig's set then fails as Go does).
+    let mut t = Templates::named("gotpl");
+    t.add_func(Func::new(
+        "isNil",
+        Signature::new(vec![GoType::map()], GoType::Bool),
+        |_, a| Ok(Value::Bool(a[0].as_map().is_some_and(Map::is_nil))),
+    ));
+    t.parse("t", "{{ isNil nil }} {{ isNil .m }}").unwrap();
+    assert_eq!(t.execute("t", &data()).unwrap(), "true false");
+}
