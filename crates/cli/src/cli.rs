@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::commands::{
-    completion::CompletionArgs, env::EnvArgs, sandbox::SandboxArgs, template::TemplateArgs,
-    version::VersionArgs,
+    completion::CompletionArgs, env::EnvArgs, lint::LintArgs, sandbox::SandboxArgs, show::ShowArgs,
+    template::TemplateArgs, version::VersionArgs,
 };
 
 /// The helm release charthouse is compatible with: rendering, release storage and flags.
@@ -107,6 +107,10 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// Locally render templates (helm's `helm template`)
     Template(TemplateArgs),
+    /// Examine a chart for possible issues (helm's `helm lint`)
+    Lint(LintArgs),
+    /// Show information of a chart (helm's `helm show`)
+    Show(ShowArgs),
 }
 
 #[cfg(test)]

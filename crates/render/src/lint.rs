@@ -583,6 +583,26 @@ fn template_rules(
                 .and_then(Value::as_map)
                 .map(|md| str_field(md, "name"))
                 .unwrap_or("");
+            let problems = name_problems(kind, name);
+            if !problems.is_empty() {
+                let errs: Vec<String> = problems
+                    .iter()
+                    .map(|p| format!("metadata.name: Invalid value: {name:?}: {p}"))
+                    .collect();
+                let agg = if errs.len() == 1 {
+                    errs[0].clone()
+                } else {
+                    format!("[{}]", errs.join(", "))
+                };
+                push(
+                    out,
+                    Severity::Warning,
+                    file,
+                    format!(
+                        "object name does not conform to Kubernetes naming requirements: {name:?}: {agg}"
+                    ),
+                );
+            }
             if matches!(
                 kind,
                 "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet"
@@ -600,4 +620,65 @@ fn template_rules(
             }
         }
     }
+}
+
+const DNS1123_SUBDOMAIN: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+const DNS1123_LABEL: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+const DNS1035_LABEL: &str = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+
+fn is_label(s: &str, first_alpha: bool) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && (if first_alpha {
+            b[0].is_ascii_lowercase()
+        } else {
+            b[0] != b'-'
+        })
+        && b[b.len() - 1] != b'-'
+}
+
+/// The Kubernetes name validation helm's lint applies per kind
+/// (rules/template.go `validateMetadataNameFunc`).
+fn name_problems(kind: &str, name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    match kind.to_ascii_lowercase().as_str() {
+        "service" => {
+            if name.len() > 63 {
+                out.push("must be no more than 63 characters".to_string());
+            }
+            if !is_label(name, true) {
+                out.push(DNS1035_LABEL.to_string());
+            }
+        }
+        "namespace" => {
+            if name.len() > 63 {
+                out.push("must be no more than 63 characters".to_string());
+            }
+            if !is_label(name, false) {
+                out.push(DNS1123_LABEL.to_string());
+            }
+        }
+        "certificatesigningrequest" => {}
+        "role" | "clusterrole" | "rolebinding" | "clusterrolebinding" => {
+            if name == "." || name == ".." {
+                out.push(format!("may not be '{name}'"));
+            }
+            for bad in ["/", "%"] {
+                if name.contains(bad) {
+                    out.push(format!("may not contain '{bad}'"));
+                }
+            }
+        }
+        _ => {
+            if name.len() > 253 {
+                out.push("must be no more than 253 characters".to_string());
+            }
+            if !name.split('.').all(|l| is_label(l, false)) {
+                out.push(DNS1123_SUBDOMAIN.to_string());
+            }
+        }
+    }
+    out
 }

@@ -3,6 +3,8 @@
 pub mod completion;
 pub mod env;
 pub mod sandbox;
+pub mod lint;
+pub mod show;
 pub mod template;
 pub mod version;
 
@@ -17,5 +19,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Completion(args) => completion::run(&args),
         Command::Sandbox(args) => sandbox::run(&args, &Settings::from_process(&cli.global)),
         Command::Template(args) => template::run(&args, &Settings::from_process(&cli.global)),
+        Command::Lint(args) => lint::run(&args, &Settings::from_process(&cli.global)),
+        Command::Show(args) => show::run(&args),
     }
 }
