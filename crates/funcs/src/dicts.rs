@@ -18,7 +18,7 @@ use crate::conv::{arg, arg_str, func, func_variadic, strval};
 use crate::flow::is_empty;
 
 /// The entries of a map argument as they are now (empty for anything else: the
-/// executor already converted a nil argument to an empty map).
+/// executor already converted a nil argument to Go's nil map, which reads as empty).
 fn entries(v: &Value) -> BTreeMap<String, Value> {
     match v {
         Value::Map(m) => m.snapshot(),
