@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-use charthouse_gotmpl::{Context, Func, FuncError, GoType, Signature, Value, gofmt};
+use charthouse_gotmpl::{BodyKind, Context, Func, FuncError, GoType, Signature, Value, gofmt};
 use charthouse_goyaml::helm as gy;
 
 use crate::Options;
@@ -330,11 +330,19 @@ fn tpl(ctx: &Context<'_>, text: &str, data: &Value) -> Result<Value, FuncError> 
     }
     let mut set = ctx.templates().clone();
     let name = set.name().to_string();
-    if let Err(e) = set.parse(&name, text) {
-        return Err(FuncError::new(format!(
-            "cannot parse template {}: {e}",
-            gofmt::quote(text)
-        )));
+    let body = match set.parse_body(&name, text) {
+        Ok(body) => body,
+        Err(e) => {
+            return Err(FuncError::new(format!(
+                "cannot parse template {}: {e}",
+                gofmt::quote(text)
+            )));
+        }
+    };
+    // helm executes the template object `Parse` returned, which holds this text's body
+    // even when the set kept an earlier non-empty `gotpl`: an empty body prints nothing.
+    if body == BodyKind::Empty {
+        return Ok(Value::from(""));
     }
     match ctx.execute_in(&set, &name, data) {
         Ok(s) => Ok(Value::from(s.replace("<no value>", ""))),

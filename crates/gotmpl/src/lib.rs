@@ -67,7 +67,7 @@ pub use builtins::{html_escape, js_escape, query_escape};
 pub use error::{Error, ExecError, ParseError};
 pub use exec::{ExecOptions, MAX_EXEC_DEPTH, MissingKey};
 pub use func::{Context, Func, FuncError, FuncMap, Signature};
-pub use template::Templates;
+pub use template::{BodyKind, Templates};
 pub use value::{FloatType, GoType, IntType, List, Map, Object, Str, UintType, Value};
 
 /// Results of this crate.

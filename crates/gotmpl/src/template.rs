@@ -10,6 +10,15 @@ use crate::func::{Func, FuncMap};
 use crate::parse::{self, Tree};
 use crate::value::Value;
 
+/// Whether a parsed text's own body (outside its `define`s) has anything to execute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// Only whitespace, comments and `define`s.
+    Empty,
+    /// Text or actions to execute.
+    NonEmpty,
+}
+
 /// A set of named templates sharing functions, delimiters and options (Go's
 /// `*template.Template` and its associated templates).
 ///
@@ -160,19 +169,39 @@ impl Templates {
     ///
     /// A parse error, as Go prints it. Nothing is added to the set then.
     pub fn parse(&mut self, name: &str, text: &str) -> Result<&mut Templates, Error> {
+        self.parse_body(name, text)?;
+        Ok(self)
+    }
+
+    /// Parses like [`Templates::parse`] and tells whether the text's own body (what is
+    /// left outside its `define`s) is empty.
+    ///
+    /// Go's `t.New(name).Parse(text)` returns a template holding that body even when the
+    /// set keeps an earlier non-empty `name`; executing the returned template then
+    /// prints nothing. helm's `tpl` executes that returned template, so it needs to
+    /// know (`{{ tpl "" . }}` inside a `tpl` string prints "", not the outer text).
+    ///
+    /// # Errors
+    ///
+    /// A parse error, as Go prints it. Nothing is added to the set then.
+    pub fn parse_body(&mut self, name: &str, text: &str) -> Result<BodyKind, Error> {
         let funcs = self.funcs.clone();
         let has = move |n: &str| funcs.contains_key(n);
         let trees =
             parse::parse(name, text, &self.left, &self.right, &has).map_err(Error::Parse)?;
         let map = Arc::make_mut(&mut self.trees);
+        let mut body = BodyKind::Empty;
         for tree in trees {
             let empty = crate::node::is_empty_tree(&tree.root);
+            if tree.name == name && !empty {
+                body = BodyKind::NonEmpty;
+            }
             if empty && map.contains_key(&tree.name) {
                 continue;
             }
             map.insert(tree.name.clone(), Arc::new(tree));
         }
-        Ok(self)
+        Ok(body)
     }
 
     /// Whether the set holds template `name`.
