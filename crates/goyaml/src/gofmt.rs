@@ -110,7 +110,7 @@ pub(crate) fn format_float(f: f64, fmt: Fmt, bits32: bool) -> String {
 
 /// How encoding/json writes a float64, or `None` for NaN and ±Inf, which
 /// it refuses ("json: unsupported value").
-pub(crate) fn json_float(f: f64) -> Option<String> {
+pub fn json_float(f: f64) -> Option<String> {
     if !f.is_finite() {
         return None;
     }

@@ -60,6 +60,7 @@ mod values;
 mod yaml_out;
 
 pub use error::{Error, Result};
+pub use gofmt::json_float;
 pub use json::{
     json_marshal, json_marshal_indent, json_marshal_raw, json_unmarshal, json_unmarshal_map,
     json_unmarshal_seq,
