@@ -108,8 +108,8 @@ pub(crate) fn format_float(f: f64, fmt: Fmt, bits32: bool) -> String {
     out
 }
 
-/// How encoding/json writes a float64, or `None` for NaN and ±Inf, which
-/// it refuses ("json: unsupported value").
+/// How encoding/json writes a float64 (`1e+21`, `1e-7`, `0.1`, `-0`), or
+/// `None` for NaN and ±Inf, which it refuses ("json: unsupported value").
 pub fn json_float(f: f64) -> Option<String> {
     if !f.is_finite() {
         return None;
