@@ -34,8 +34,8 @@
 //!   no CronJob runs, no Events). Garbage collection, namespace and CRD cleanup run synchronously inside the
 //!   deleting request; Pods are deleted without a grace period.
 //! - **Lists**: `continue` pages are consistent with the first page only while the watch
-//!   history reaches back to it (then 410, as etcd compaction causes); the
-//!   `resourceVersion`/`resourceVersionMatch` parameters of lists are ignored (always latest).
+//!   history reaches back to it (then 410, as etcd compaction causes), and so are lists
+//!   with `resourceVersionMatch=Exact`; other list `resourceVersion`s read the latest state.
 //! - **Watches**: history of `watch_history` events (default 10,000); bookmarks every 10 s;
 //!   default timeout 30 min; no progress notifications.
 //! - **Tables**: server-side columns for the common built-in types and for CRD

@@ -248,6 +248,16 @@ impl ApiError {
         Self::new(410, "Expired", message)
     }
 
+    /// 504 `Timeout`, which the API server answers for versions it has not reached yet.
+    pub(crate) fn timeout(message: impl Into<String>) -> Self {
+        ApiError {
+            details: Some(
+                json!({"causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}], "retryAfterSeconds": 1}),
+            ),
+            ..Self::new(504, "Timeout", message)
+        }
+    }
+
     /// 500 for failures inside the sandbox (e.g. the persistence log could not be written).
     pub(crate) fn internal(message: impl Into<String>) -> Self {
         Self::new(500, "InternalError", message)

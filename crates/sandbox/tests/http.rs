@@ -196,6 +196,33 @@ async fn dry_run_list_paging_and_patches_match_the_recording() {
     assert_eq!(next["items"][0]["metadata"]["name"], "c2");
     assert!(next["metadata"].get("continue").is_none());
 
+    // resourceVersionMatch=Exact reads the past. (A future version is a 504 Timeout, which
+    // kube-rs retries for minutes, so it is not exercised here.)
+    let rv: u64 = page["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let (code, body) = env
+        .raw(
+            "GET",
+            &format!(
+                "/api/v1/namespaces/ref/configmaps?resourceVersion={rv}&resourceVersionMatch=Exact"
+            ),
+            "",
+            "",
+            "t",
+        )
+        .await;
+    assert_eq!(code, 200);
+    let then: Value = serde_json::from_slice(&body).unwrap();
+    assert!(
+        then["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["metadata"]["name"] == "c2")
+    );
     replay_object(&env, "merge_patch.txt").await;
     // Creation matches the recorded server including defaults and managedFields.
     let created = replay_object(&env, "strategic_merge_patch_deployment_create.txt").await;

@@ -159,8 +159,23 @@ pub(crate) fn list(state: &State, req: &Request, t: &Target) -> Result<Reply, Ap
         }
         None => (None, None),
     };
+    // `resourceVersionMatch=Exact` reads at the given version, like a continue token.
+    let exact = match (req.q("resourceVersionMatch"), req.q("resourceVersion")) {
+        (Some("Exact"), Some(v)) => Some(v.parse::<u64>().map_err(|_| {
+            ApiError::bad_request(format!(
+                "resourceVersion: Invalid value: {v:?}: must be a valid resource version"
+            ))
+        })?),
+        _ => None,
+    };
     let g = state.store.lock();
-    let rv = snapshot.unwrap_or_else(|| g.rv());
+    let rv = snapshot.or(exact).unwrap_or_else(|| g.rv());
+    if rv > g.rv() {
+        return Err(ApiError::timeout(format!(
+            "Too large resource version: {rv}, current resource version: {}",
+            g.rv()
+        )));
+    }
     // Later pages show the collection as it was when the first page was served, as the
     // API server's etcd snapshot reads do: the store's history undoes newer changes.
     let objects = g
