@@ -27,7 +27,7 @@ pub fn to_yaml(v: &Value) -> String {
 /// Helm `mustToYaml`: like [`to_yaml`] but reports the error.
 ///
 /// # Errors
-/// As [`marshal`](crate::marshal).
+/// As [`marshal`].
 pub fn must_to_yaml(v: &Value) -> Result<String> {
     marshal(v).map(trim_newline)
 }
@@ -57,7 +57,7 @@ pub fn to_json(v: &Value) -> String {
 /// Helm `mustToJson`.
 ///
 /// # Errors
-/// As [`json_marshal`](crate::json_marshal).
+/// As [`json_marshal`].
 pub fn must_to_json(v: &Value) -> Result<String> {
     json_marshal(v)
 }
@@ -70,7 +70,7 @@ pub fn to_pretty_json(v: &Value) -> String {
 /// Sprig `mustToPrettyJson`.
 ///
 /// # Errors
-/// As [`json_marshal`](crate::json_marshal).
+/// As [`json_marshal`].
 pub fn must_to_pretty_json(v: &Value) -> Result<String> {
     json_marshal_indent(v, "  ")
 }
@@ -78,7 +78,7 @@ pub fn must_to_pretty_json(v: &Value) -> Result<String> {
 /// Sprig `mustToRawJson`: no HTML escaping, trailing newline trimmed.
 ///
 /// # Errors
-/// As [`json_marshal`](crate::json_marshal). Sprig's `toRawJson` panics
+/// As [`json_marshal`]. Sprig's `toRawJson` panics
 /// with this error, which the template engine reports.
 pub fn to_raw_json(v: &Value) -> Result<String> {
     json_marshal_raw(v)
