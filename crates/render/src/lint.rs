@@ -459,15 +459,31 @@ fn values_rules(dir: &Path, req: &LintRequest, out: &mut Vec<Message>) {
         push(out, Severity::Info, F, "file does not exist");
         return;
     };
-    if let Err(e) = charthouse_goyaml::load_values(&data) {
-        push(
-            out,
-            Severity::Error,
-            F,
-            format!("unable to parse YAML: {e}"),
-        );
+    let values = match charthouse_goyaml::load_values(&data) {
+        Ok(v) => v,
+        Err(e) => {
+            push(
+                out,
+                Severity::Error,
+                F,
+                format!("unable to parse YAML: {e}"),
+            );
+            return;
+        }
+    };
+    // helm lints only the top-level values: overrides coalesced over values.yaml,
+    // against values.schema.json when there is one.
+    let schema = std::fs::read(dir.join("values.schema.json")).unwrap_or_default();
+    if schema.is_empty() || req.skip_schema_validation {
+        return;
     }
-    let _ = req;
+    let mut warnings = Vec::new();
+    let mut merged = req.values.clone();
+    let mut defaults = values;
+    charthouse_chart::coalesce_tables(&mut merged, &mut defaults, &mut warnings);
+    if let Err(e) = charthouse_chart::validate_against_single_schema(&merged, &schema) {
+        push(out, Severity::Error, F, e);
+    }
 }
 
 /// rules/template.go.
@@ -513,6 +529,12 @@ fn template_rules(
     let Ok(values) = charthouse_chart::coalesce_values(&chart, &req.values, &mut warnings) else {
         return;
     };
+    if !req.skip_schema_validation {
+        if let Err(e) = charthouse_chart::validate_against_schema(&chart, &values) {
+            push(out, Severity::Error, T, e.to_string());
+            return;
+        }
+    }
     let opts = EngineOptions {
         strict: req.strict,
         lint_mode: true,

@@ -84,7 +84,7 @@ pub fn show_chart(chart: &Chart, format: ShowFormat) -> String {
 /// written as YAML with sorted keys.
 pub fn metadata_yaml(m: &Metadata) -> String {
     let mut map = Map::new();
-    let mut put_str = |map: &mut Map, k: &str, v: &str| {
+    let put_str = |map: &mut Map, k: &str, v: &str| {
         if !v.is_empty() {
             map.insert(k.to_string(), Value::String(v.to_string()));
         }

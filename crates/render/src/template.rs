@@ -230,6 +230,10 @@ pub fn render_release(
         .map_err(|source| Error::ProcessDependencies { source })?;
     let values = charthouse_chart::coalesce_values(&chart, user_values, &mut warnings)
         .map_err(|source| Error::PrepareValues { source })?;
+    if !opts.skip_schema_validation {
+        charthouse_chart::validate_against_schema(&chart, &values)
+            .map_err(|source| Error::PrepareValues { source })?;
+    }
     if !chart.metadata.kube_version.is_empty()
         && !charthouse_chart::semver::is_compatible_range(
             &chart.metadata.kube_version,
