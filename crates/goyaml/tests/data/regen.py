@@ -498,7 +498,9 @@ def main():
     # not a total order: helm's output changes between runs (see sort.rs).
     keys = named("keys", ["".join("%s: %d\n" % (yq(k), i) for i, k in enumerate(ks)) for ks in KEY_SETS])
     values += [c for i, c in enumerate(keys) if i not in (2, 6)]
-    values += named("numkey", [t + "\n" for t in NUMERIC_KEYS])
+    # The last two give one JSON key from two YAML keys (1 and '1', 1 and
+    # 1.0); which value survives depends on Go's random map order.
+    values += named("numkey", [t + "\n" for t in NUMERIC_KEYS])[:-2]
     values += named("struct", STRUCTURES)
     values += named("list", ["v:\n- %s\n- - %s\n" % (yq(s), yq(s)) for s in ODD_STRINGS[::5]])
     values += named("nest", ["a:\n  b:\n    - c:\n        d: %s\n" % yq(s) for s in ODD_STRINGS[::7]])
