@@ -335,19 +335,18 @@ fn chartfile_rules(chart_yaml: &Path, out: &mut Vec<Message>) {
             }
         }
     }
-    if let Some(Value::Seq(sources)) = m.get("sources") {
-        if let Some(bad) = sources
+    if let Some(Value::Seq(sources)) = m.get("sources")
+        && let Some(bad) = sources
             .iter()
             .map(|s| s.as_str().unwrap_or_default())
             .find(|s| !looks_like_url(s))
-        {
-            push(
-                out,
-                Severity::Error,
-                F,
-                format!("invalid source URL '{bad}'"),
-            );
-        }
+    {
+        push(
+            out,
+            Severity::Error,
+            F,
+            format!("invalid source URL '{bad}'"),
+        );
     }
     let icon = str_field(&m, "icon");
     if icon.is_empty() {
@@ -529,11 +528,11 @@ fn template_rules(
     let Ok(values) = charthouse_chart::coalesce_values(&chart, &req.values, &mut warnings) else {
         return;
     };
-    if !req.skip_schema_validation {
-        if let Err(e) = charthouse_chart::validate_against_schema(&chart, &values) {
-            push(out, Severity::Error, T, e.to_string());
-            return;
-        }
+    if !req.skip_schema_validation
+        && let Err(e) = charthouse_chart::validate_against_schema(&chart, &values)
+    {
+        push(out, Severity::Error, T, e.to_string());
+        return;
     }
     let opts = EngineOptions {
         strict: req.strict,
@@ -573,17 +572,17 @@ fn template_rules(
         if content.trim().is_empty() {
             continue;
         }
-        if let Some(line) = content.lines().find(|l| !l.trim().is_empty()) {
-            if line.starts_with(' ') || line.starts_with('\t') {
-                push(
-                    out,
-                    Severity::Warning,
-                    file,
-                    format!(
-                        "document starts with an illegal indent: {line:?}, which may cause parsing problems"
-                    ),
-                );
-            }
+        if let Some(line) = content.lines().find(|l| !l.trim().is_empty())
+            && (line.starts_with(' ') || line.starts_with('\t'))
+        {
+            push(
+                out,
+                Severity::Warning,
+                file,
+                format!(
+                    "document starts with an illegal indent: {line:?}, which may cause parsing problems"
+                ),
+            );
         }
         for doc in split_manifests(content) {
             let value = match charthouse_goyaml::unmarshal(format!("{doc}\n").as_bytes()) {

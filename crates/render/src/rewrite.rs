@@ -70,10 +70,10 @@ fn parse_one(s: &str) -> Option<(Traceable, Option<&str>)> {
             None,
         ));
     }
-    if let Some((name, after)) = rest.split_once(": executing ") {
-        if let Some(t) = parse_executing(name, after) {
-            return Some(t);
-        }
+    if let Some((name, after)) = rest.split_once(": executing ")
+        && let Some(t) = parse_executing(name, after)
+    {
+        return Some(t);
     }
     let sep = rest.rfind(": ")?;
     let msg = cut_chained(&rest[sep + 2..]);

@@ -256,13 +256,13 @@ pub fn render_release(
         .cloned()
         .collect();
     for k in note_keys {
-        if let Some(v) = files.remove(&k) {
-            if opts.sub_notes || k == root_notes {
-                if !notes.is_empty() {
-                    notes.push('\n');
-                }
-                notes.push_str(&v);
+        if let Some(v) = files.remove(&k)
+            && (opts.sub_notes || k == root_notes)
+        {
+            if !notes.is_empty() {
+                notes.push('\n');
             }
+            notes.push_str(&v);
         }
     }
 
@@ -357,29 +357,6 @@ pub fn valid_release_name(name: &str) -> bool {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn source_paths() {
-        assert_eq!(
-            source_path("# Source: c/templates/a.yaml\nx: 1\n"),
-            Some("templates/a.yaml")
-        );
-        assert_eq!(source_path("x: 1\n"), None);
-    }
-
-    #[test]
-    fn release_names() {
-        assert!(valid_release_name("rel"));
-        assert!(valid_release_name("a.b-c"));
-        assert!(!valid_release_name("Rel"));
-        assert!(!valid_release_name("-a"));
-        assert!(!valid_release_name(&"a".repeat(54)));
-    }
-}
-
 /// helm's `NameAndChart` for `helm template` (whose default name is `release-name`):
 /// the release name and chart reference from the positional arguments.
 ///
@@ -437,4 +414,27 @@ pub fn expand_name_template(text: &str) -> Result<String, Error> {
     t.parse("name-template", text).map_err(fail)?;
     t.execute("name-template", &charthouse_gotmpl::Value::Nil)
         .map_err(fail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_paths() {
+        assert_eq!(
+            source_path("# Source: c/templates/a.yaml\nx: 1\n"),
+            Some("templates/a.yaml")
+        );
+        assert_eq!(source_path("x: 1\n"), None);
+    }
+
+    #[test]
+    fn release_names() {
+        assert!(valid_release_name("rel"));
+        assert!(valid_release_name("a.b-c"));
+        assert!(!valid_release_name("Rel"));
+        assert!(!valid_release_name("-a"));
+        assert!(!valid_release_name(&"a".repeat(54)));
+    }
 }
