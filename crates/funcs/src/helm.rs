@@ -182,10 +182,13 @@ fn register_converters(out: &mut Vec<Func>) {
         "fromJson",
         sig(vec![GoType::String], GoType::map()),
         |_, a| {
-            // A JSON `null` leaves Go's map nil; it prints and ranges as an empty map.
+            // A JSON `null` leaves Go's map nil: it prints and ranges as an empty map,
+            // and `toJson` writes it as `null`.
             Ok(match gy::from_json(str_arg(a, 0)) {
                 charthouse_goyaml::Value::Map(m) => from_goyaml_map(m),
-                _ => Value::map(Default::default()),
+                _ => Value::Map(std::sync::Arc::new(charthouse_gotmpl::Map::nil(
+                    GoType::Interface,
+                ))),
             })
         },
     ));
