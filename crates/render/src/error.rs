@@ -96,6 +96,12 @@ pub enum Error {
         /// The YAML library's text.
         message: String,
     },
+    /// A requested behaviour charthouse does not offer yet.
+    #[error("{message}")]
+    Unsupported {
+        /// What is missing.
+        message: String,
+    },
     /// `--show-only` named a template that rendered nothing.
     #[error("could not find template {pattern} in chart")]
     ShowOnly {
@@ -135,6 +141,7 @@ impl Error {
             Error::ParseTemplate { .. } => "ParseTemplate",
             Error::ExecuteTemplate { .. } => "ExecuteTemplate",
             Error::ParseManifest { .. } => "ParseManifest",
+            Error::Unsupported { .. } => "Unsupported",
             Error::ShowOnly { .. } => "ShowOnly",
             Error::WriteOutput { .. } => "WriteOutput",
             Error::Show { .. } => "Show",

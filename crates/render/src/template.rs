@@ -47,7 +47,8 @@ pub struct TemplateRequest {
     pub skip_schema_validation: bool,
     /// `--enable-dns`.
     pub enable_dns: bool,
-    /// `--dependency-update`: build missing local (`file://`) dependencies first.
+    /// `--dependency-update`: helm builds missing dependencies first; charthouse reports
+    /// them as [`Error::Unsupported`] instead (it does not write into charts yet).
     pub dependency_update: bool,
 }
 
@@ -79,7 +80,20 @@ pub fn template(req: &TemplateRequest) -> Result<String, Error> {
         _ => None,
     };
     let caps = Capabilities::for_template(kube_version, &req.api_versions);
-    let chart = load_for_install(&req.chart)?;
+    let chart = match load_for_install(&req.chart) {
+        // helm would package the missing dependencies into charts/ and write Chart.lock;
+        // charthouse does not write charts yet, and says so instead of rendering without them.
+        Err(Error::CheckChart {
+            source: source @ charthouse_chart::Error::MissingDependencies { .. },
+        }) if req.dependency_update => {
+            return Err(Error::Unsupported {
+                message: format!(
+                    "{source}; --dependency-update cannot fetch or package dependencies yet"
+                ),
+            });
+        }
+        other => other?,
+    };
     let release = ReleaseInfo {
         name: req.release_name.clone(),
         namespace: req.namespace.clone(),

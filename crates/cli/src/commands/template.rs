@@ -100,7 +100,7 @@ pub struct TemplateArgs {
     /// If set, disables JSON schema validation
     #[arg(long)]
     pub skip_schema_validation: bool,
-    /// Update dependencies if they are missing before installing the chart (local file:// dependencies)
+    /// Update dependencies if they are missing (not supported yet: charthouse reports the missing ones)
     #[arg(long)]
     pub dependency_update: bool,
     /// Enable DNS lookups when rendering templates
