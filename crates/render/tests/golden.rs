@@ -129,3 +129,45 @@ fn first_difference(want: &str, got: &str) -> String {
     }
     "no line differs".to_string()
 }
+
+/// All files under `root`, by path relative to it.
+fn tree(root: &Path) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(root).unwrap().display().to_string();
+                out.insert(rel, std::fs::read_to_string(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn output_dir_matches_helm() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = cases_dir();
+    let mut stdout = String::new();
+    for (chart, release_dir) in [("objects/chart", true), ("crds/chart", false)] {
+        let req = TemplateRequest {
+            release_name: "r".into(),
+            namespace: "default".into(),
+            chart: cases.join(chart),
+            include_crds: true,
+            output_dir: Some(tmp.path().to_path_buf()),
+            use_release_name: release_dir,
+            ..TemplateRequest::default()
+        };
+        stdout.push_str(&template(&req).unwrap());
+    }
+    let stdout = stdout.replace(&tmp.path().display().to_string(), "OUT");
+    let want_stdout = std::fs::read_to_string(data.join("output-dir/expected.stdout")).unwrap();
+    assert_eq!(stdout, want_stdout);
+    assert_eq!(tree(tmp.path()), tree(&data.join("output-dir/expected")));
+}

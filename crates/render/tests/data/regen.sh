@@ -21,3 +21,12 @@ for dir in "$here"/cases/*/; do
     rm -f "$case_dir/expected.out"
   fi
 done
+
+# --output-dir: helm writes one file per template (documents of a file appended) and
+# prints `wrote PATH` lines; we keep the tree and the stdout with the directory as OUT.
+out_case="$here/output-dir"
+rm -rf "$out_case/expected" && mkdir -p "$out_case"
+(cd "$here/cases" && "$HELM" template r objects/chart --output-dir "$out_case/expected" --include-crds --release-name 2>/dev/null \
+  | sed "s|$out_case/expected|OUT|g" > "$out_case/expected.stdout")
+(cd "$here/cases" && "$HELM" template r crds/chart --output-dir "$out_case/expected" --include-crds 2>/dev/null \
+  | sed "s|$out_case/expected|OUT|g" >> "$out_case/expected.stdout")
