@@ -196,8 +196,21 @@ fn push(out: &mut Vec<Message>, severity: Severity, path: &str, text: impl Into<
     });
 }
 
-fn str_field<'a>(m: &'a Map, key: &str) -> &'a str {
-    m.get(key).and_then(Value::as_str).unwrap_or_default()
+/// A `string` field of a decoded document, as sigs.k8s.io/yaml fills it: scalars of
+/// other types are converted to their text (`version: 1.0` reads as `1`).
+fn str_field<'a>(m: &'a Map, key: &str) -> std::borrow::Cow<'a, str> {
+    use std::borrow::Cow;
+    match m.get(key) {
+        Some(Value::String(s)) => Cow::Borrowed(s.as_str()),
+        Some(Value::Bool(b)) => Cow::Owned(b.to_string()),
+        Some(Value::Int(i)) => Cow::Owned(i.to_string()),
+        Some(Value::Uint(u)) => Cow::Owned(u.to_string()),
+        Some(Value::Float(f)) if f.fract() == 0.0 && f.abs() < 1e15 => {
+            Cow::Owned(format!("{}", *f as i64))
+        }
+        Some(Value::Float(f)) => Cow::Owned(f.to_string()),
+        _ => Cow::Borrowed(""),
+    }
 }
 
 /// Go's `%T` of a decoded YAML value.
@@ -249,7 +262,7 @@ fn chartfile_rules(chart_yaml: &Path, out: &mut Vec<Message>) {
             return;
         }
     };
-    let name = str_field(&m, "name");
+    let name = &*str_field(&m, "name");
     if name.is_empty() {
         push(out, Severity::Error, F, "name is required");
     } else if name.rsplit('/').next() != Some(name) {
@@ -260,7 +273,7 @@ fn chartfile_rules(chart_yaml: &Path, out: &mut Vec<Message>) {
             format!("chart name {name:?} is invalid"),
         );
     }
-    let api = str_field(&m, "apiVersion");
+    let api = &*str_field(&m, "apiVersion");
     if api.is_empty() {
         push(
             out,
@@ -289,7 +302,7 @@ fn chartfile_rules(chart_yaml: &Path, out: &mut Vec<Message>) {
             );
         }
     }
-    let version = str_field(&m, "version");
+    let version = &*str_field(&m, "version");
     if version.is_empty() {
         push(out, Severity::Error, F, "version is required");
     } else if charthouse_chart::semver::Version::parse(version).is_none() {
@@ -311,6 +324,7 @@ fn chartfile_rules(chart_yaml: &Path, out: &mut Vec<Message>) {
                 str_field(mt, "email"),
                 str_field(mt, "url"),
             );
+            let (n, email, url) = (&*n, &*email, &*url);
             if n.is_empty() {
                 push(out, Severity::Error, F, "each maintainer requires a name");
                 break;
@@ -348,7 +362,7 @@ fn chartfile_rules(chart_yaml: &Path, out: &mut Vec<Message>) {
             format!("invalid source URL '{bad}'"),
         );
     }
-    let icon = str_field(&m, "icon");
+    let icon = &*str_field(&m, "icon");
     if icon.is_empty() {
         push(out, Severity::Info, F, "icon is recommended");
     } else if !looks_like_url(icon) {
@@ -598,12 +612,13 @@ fn template_rules(
                 }
             };
             let Some(m) = value.as_map() else { continue };
-            let kind = str_field(m, "kind");
+            let kind = &*str_field(m, "kind");
             let name = m
                 .get("metadata")
                 .and_then(Value::as_map)
                 .map(|md| str_field(md, "name"))
-                .unwrap_or("");
+                .unwrap_or_default();
+            let name = &*name;
             let problems = name_problems(kind, name);
             if !problems.is_empty() {
                 let errs: Vec<String> = problems

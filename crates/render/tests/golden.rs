@@ -171,3 +171,54 @@ fn output_dir_matches_helm() {
     assert_eq!(stdout, want_stdout);
     assert_eq!(tree(tmp.path()), tree(&data.join("output-dir/expected")));
 }
+
+#[test]
+fn lint_matches_helm() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/lint");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 4);
+    for dir in dirs {
+        let strict = std::fs::read_to_string(dir.join("args"))
+            .unwrap_or_default()
+            .contains("--strict");
+        let req = charthouse_render::lint::LintRequest {
+            paths: vec![PathBuf::from("chart")],
+            namespace: "default".into(),
+            strict,
+            ..Default::default()
+        };
+        // helm prints paths as given; lint from inside the case directory.
+        let outcome = with_cwd(&dir, || charthouse_render::lint::lint(&req).unwrap());
+        let mut got = outcome.report.clone();
+        if outcome.failed == 0 && outcome.print_summary {
+            got.push_str(&outcome.summary);
+            got.push('\n');
+        }
+        let want = std::fs::read_to_string(dir.join("expected.out")).unwrap();
+        let rc: i32 = std::fs::read_to_string(dir.join("expected.rc"))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        assert_eq!(got, want, "{}", dir.display());
+        assert_eq!(outcome.failed > 0, rc != 0, "{}", dir.display());
+    }
+}
+
+/// Runs `f` with the process working directory set to `dir` (serialized: the working
+/// directory is process-wide).
+fn with_cwd<T>(dir: &Path, f: impl FnOnce() -> T) -> T {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = LOCK
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let old = std::env::current_dir().unwrap();
+    std::env::set_current_dir(dir).unwrap();
+    let out = f();
+    std::env::set_current_dir(old).unwrap();
+    out
+}

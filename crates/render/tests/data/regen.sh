@@ -30,3 +30,15 @@ rm -rf "$out_case/expected" && mkdir -p "$out_case"
   | sed "s|$out_case/expected|OUT|g" > "$out_case/expected.stdout")
 (cd "$here/cases" && "$HELM" template r crds/chart --output-dir "$out_case/expected" --include-crds 2>/dev/null \
   | sed "s|$out_case/expected|OUT|g" >> "$out_case/expected.stdout")
+
+# helm lint: each lint/<case>/chart is linted from its case directory (`args` may add flags);
+# stdout goes to expected.out and the exit code to expected.rc.
+for dir in "$here"/lint/*/; do
+  case_dir=${dir%/}
+  extra=()
+  [ -f "$case_dir/args" ] && mapfile -t extra < "$case_dir/args"
+  set +e
+  (cd "$case_dir" && "$HELM" lint chart "${extra[@]}" > expected.out 2>/dev/null)
+  echo $? > "$case_dir/expected.rc"
+  set -e
+done
