@@ -2,8 +2,8 @@
 
 pub mod completion;
 pub mod env;
-pub mod sandbox;
 pub mod lint;
+pub mod sandbox;
 pub mod show;
 pub mod template;
 pub mod version;
