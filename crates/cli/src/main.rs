@@ -4,7 +4,8 @@
 //! environment ([`settings`]), calls one action and prints its result. Release logic lives in
 //! the library crates.
 //!
-//! Exit codes: 0 on success, 1 when a command fails, 2 when the command line is invalid.
+//! Exit codes: 0 on success, 1 when a command fails, 2 when the command line is invalid,
+//! 101 on an internal error (a bug).
 
 mod cli;
 mod commands;
@@ -20,6 +21,8 @@ use clap::Parser as _;
 const EXIT_FAILURE: u8 = 1;
 /// Exit code for a command line that could not be parsed.
 const EXIT_USAGE: u8 = 2;
+/// Exit code for a bug: a panic that reached `main` (Rust's own code for a panic).
+const EXIT_INTERNAL: u8 = 101;
 
 fn main() -> ExitCode {
     install_panic_hook();
@@ -31,7 +34,17 @@ fn main() -> ExitCode {
         eprintln!("Error: {err:#}");
         return ExitCode::from(EXIT_USAGE);
     }
-    match commands::run(cli) {
+    // A panic that a library contains (catch_unwind) must not print anything; one that
+    // reaches here is our bug, reported once, in one paragraph.
+    let outcome = std::panic::catch_unwind(|| commands::run(cli));
+    let result = match outcome {
+        Ok(result) => result,
+        Err(_) => {
+            report_internal_error();
+            return ExitCode::from(EXIT_INTERNAL);
+        }
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if output::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
@@ -83,20 +96,36 @@ fn one_line_usage_error(rendered: &str) -> String {
     }
 }
 
-/// A panic is always our bug, never the user's: say so in one paragraph instead of a
-/// backtrace, unless `RUST_BACKTRACE` asks for one.
+/// Where the panic hook leaves the last panic's description for [`report_internal_error`].
+static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// A panic is always our bug, never the user's. The hook only records it: libraries may
+/// contain panics of their dependencies (goyaml does, for its YAML scanner), and those must
+/// stay silent. Unless `RUST_BACKTRACE` asks for Rust's own report.
 fn install_panic_hook() {
     if std::env::var_os("RUST_BACKTRACE").is_some() {
         return;
     }
     std::panic::set_hook(Box::new(|info| {
-        eprintln!(
-            "Error: internal error in charthouse {} ({info}).\n\
-             This is a bug; please report it with the command you ran. \
-             Set RUST_BACKTRACE=1 for a backtrace.",
-            env!("CARGO_PKG_VERSION")
-        );
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = Some(info.to_string());
+        }
     }));
+}
+
+/// Says, in one paragraph, that a panic escaped: it is a bug, here is what to report.
+fn report_internal_error() {
+    let what = LAST_PANIC
+        .lock()
+        .ok()
+        .and_then(|mut last| last.take())
+        .unwrap_or_else(|| "no details".to_owned());
+    eprintln!(
+        "Error: internal error in charthouse {} ({what}).\n\
+         This is a bug; please report it with the command you ran. \
+         Set RUST_BACKTRACE=1 for a backtrace.",
+        env!("CARGO_PKG_VERSION")
+    );
 }
 
 #[cfg(test)]

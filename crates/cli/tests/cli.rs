@@ -164,3 +164,29 @@ fn completion_script_mentions_commands() {
     assert!(out.status.success());
     assert!(stdout.contains("charthouse") && stdout.contains("completion"));
 }
+
+#[test]
+fn contained_library_panics_print_nothing() {
+    // goyaml contains a panic of its YAML scanner for a block scalar that ends the input
+    // without a newline (fromYaml below); the panic hook must not report it.
+    let home = tempfile::tempdir().unwrap();
+    let chart = home.path().join("pc");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: pc\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/cm.yaml"),
+        "w: {{ fromYaml \"b: |\\n  y\" | toJson | quote }}\n",
+    )
+    .unwrap();
+    let (out, stdout, stderr) = run(charthouse(home.path()).arg("template").arg("r").arg(&chart));
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("# Source: pc/templates/cm.yaml"),
+        "{stdout}"
+    );
+    eqnice!("", stderr);
+}
