@@ -96,13 +96,18 @@ fn fail(err: &libyaml_safer::Error) -> YamlError {
     }
 }
 
+/// What the parser reads: an optional BOM, the text, an optional final newline.
+type Input<'a> = std::io::Chain<std::io::Chain<&'static [u8], &'a [u8]>, &'static [u8]>;
+
 /// Reads events one document at a time.
 pub(crate) struct Composer<'a> {
-    parser: Parser<std::io::Chain<&'static [u8], &'a [u8]>>,
+    parser: Parser<Input<'a>>,
     /// The text after any byte order mark, which is what marks index.
     input: &'a [u8],
     /// Set once libyaml-safer has panicked.
     poisoned: bool,
+    /// A newline was appended to the input (see [`Composer::with_final_newline`]).
+    final_newline_added: bool,
     started: bool,
     done: bool,
 }
@@ -110,6 +115,32 @@ pub(crate) struct Composer<'a> {
 impl<'a> Composer<'a> {
     /// yaml.v2 `newParser`: empty input is read as a single newline.
     pub(crate) fn new(input: &'a [u8]) -> Self {
+        Self::build(input, false)
+    }
+
+    /// Like [`Composer::new`], reading one more `\n` after the input, and taking it back
+    /// from the document's last scalar when that is a block scalar.
+    ///
+    /// libyaml-safer 0.3 panics on a block scalar that ends the input without a line
+    /// break (`b: |\n  y`), which C libyaml and yaml.v2 read as `y`. With the newline the
+    /// scanner reads it as `y\n`; clip and keep chomping then hold exactly that one extra
+    /// break, strip chomping none. Only used to retry such a panic.
+    pub(crate) fn with_final_newline(input: &'a [u8]) -> Self {
+        Self::build(input, true)
+    }
+
+    /// Whether the last parse ended in a contained libyaml-safer panic.
+    pub(crate) fn panicked(&self) -> bool {
+        self.poisoned
+    }
+
+    /// Whether the input ends inside a double-quoted escape, a panic that a retry with a
+    /// final newline must not turn into an (escaped) line break.
+    pub(crate) fn ends_with_escape(&self) -> bool {
+        self.input.ends_with(b"\\")
+    }
+
+    fn build(input: &'a [u8], final_newline: bool) -> Self {
         const BOM: &[u8] = b"\xEF\xBB\xBF";
         let input: &'a [u8] = if input.is_empty() { b"\n" } else { input };
         // libyaml-safer rejects any input whose first byte is 0xEF but
@@ -120,12 +151,17 @@ impl<'a> Composer<'a> {
             None if input[0] == 0xEF => (BOM, input),
             None => (b"", input),
         };
+        let suffix: &'static [u8] = if final_newline { b"\n" } else { b"" };
         let mut parser = Parser::new();
-        parser.set_input(std::io::Read::chain(prefix, input));
+        parser.set_input(std::io::Read::chain(
+            std::io::Read::chain(prefix, input),
+            suffix,
+        ));
         Composer {
             parser,
             input,
             poisoned: false,
+            final_newline_added: final_newline,
             started: false,
             done: false,
         }
@@ -227,6 +263,8 @@ impl<'a> Composer<'a> {
         let mut doc = Doc::default();
         let mut anchors: HashMap<String, usize> = HashMap::new();
         let mut stack: Vec<usize> = Vec::new();
+        // The node of the last scalar event, when it was a block scalar.
+        let mut last_block_scalar: Option<usize> = None;
         loop {
             let ev = self.next_event()?;
             if let EventData::Scalar {
@@ -236,8 +274,21 @@ impl<'a> Composer<'a> {
             {
                 self.check_escapes(ev.start_mark.index as usize, ev.end_mark.index as usize)?;
             }
+            last_block_scalar = match ev.data {
+                EventData::Scalar {
+                    style: ScalarStyle::Literal | ScalarStyle::Folded,
+                    ..
+                } => Some(doc.nodes.len()),
+                EventData::Scalar { .. } | EventData::Alias { .. } => None,
+                _ => last_block_scalar,
+            };
             let (kind, anchor, opens) = match ev.data {
-                EventData::DocumentEnd { .. } => return Ok(doc),
+                EventData::DocumentEnd { .. } => {
+                    if self.final_newline_added {
+                        take_back_final_newline(&mut doc, last_block_scalar);
+                    }
+                    return Ok(doc);
+                }
                 EventData::SequenceEnd | EventData::MappingEnd => {
                     stack.pop();
                     continue;
@@ -301,5 +352,16 @@ impl<'a> Composer<'a> {
                 stack.push(id);
             }
         }
+    }
+}
+
+/// Removes the line break [`Composer::with_final_newline`] added from the block scalar
+/// that read it.
+fn take_back_final_newline(doc: &mut Doc, last_block_scalar: Option<usize>) {
+    if let Some(node) = last_block_scalar.and_then(|i| doc.nodes.get_mut(i))
+        && let Kind::Scalar { value, .. } = &mut node.kind
+        && value.ends_with('\n')
+    {
+        value.pop();
     }
 }

@@ -24,9 +24,19 @@ fn yaml_to_json_error(e: YamlError) -> Error {
 /// Only the first document of a stream is read, as yaml.v2 does.
 pub(crate) fn yaml_v2_decode(input: &[u8]) -> Result<Value, YamlError> {
     let mut composer = Composer::new(input);
-    match composer.next_doc()? {
-        Some(doc) => decode(&doc),
-        None => Ok(Value::Null),
+    match composer.next_doc() {
+        Ok(Some(doc)) => decode(&doc),
+        Ok(None) => Ok(Value::Null),
+        // A block scalar at the very end of the input without a line break makes
+        // libyaml-safer panic where yaml.v2 succeeds; read it again with the break.
+        Err(e) if composer.panicked() && !composer.ends_with_escape() => {
+            match Composer::with_final_newline(input).next_doc() {
+                Ok(Some(doc)) => decode(&doc),
+                Ok(None) => Ok(Value::Null),
+                Err(_) => Err(e),
+            }
+        }
+        Err(e) => Err(e),
     }
 }
 
