@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::config::Kubeconfig;
 
 use crate::cli::GlobalArgs;
 
@@ -185,11 +185,9 @@ fn kubeconfig_namespace(
         }
     }
     let config = merged?;
-    let options = KubeConfigOptions {
-        context: context.map(str::to_owned),
-        ..KubeConfigOptions::default()
-    };
-    let context_name = options.context.or(config.current_context.clone())?;
+    let context_name = context
+        .map(str::to_owned)
+        .or(config.current_context.clone())?;
     config
         .contexts
         .iter()
