@@ -1,0 +1,18 @@
+//! Cluster access for charthouse: everything that talks to the Kubernetes API.
+//!
+//! This crate knows nothing of charts or releases. It turns helm's global flags into a
+//! kube-rs client, resolves `apiVersion`/`kind` through a discovery cache kept on disk as
+//! kubectl keeps it, applies objects (server-side apply with field manager `helm`, or
+//! helm's client-side three-way merge), deletes them, waits for them with kstatus rules,
+//! and answers templates' `lookup`.
+
+mod error;
+pub mod object;
+
+#[doc(inline)]
+pub use error::Error;
+#[doc(inline)]
+pub use object::{ObjectRef, Resource};
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
