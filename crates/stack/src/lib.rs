@@ -1,0 +1,1 @@
+//! Stackfiles: a stackfile plus environment overlays resolve to the releases charthouse installs.
