@@ -58,6 +58,9 @@ pub struct EngineOptions {
     pub lint_mode: bool,
     /// helm's `--enable-dns`.
     pub enable_dns: bool,
+    /// The cluster behind `lookup` (install/upgrade); `None` renders as `helm template`
+    /// does, with `lookup` returning empty maps.
+    pub lookup: Option<std::sync::Arc<dyn charthouse_funcs::Lookup>>,
 }
 
 /// One template to render: its text and the top-level object of its chart.
@@ -227,9 +230,12 @@ fn collect<'c>(
 
 /// The functions templates see: Sprig and helm's, configured for this engine.
 pub fn functions(options: &EngineOptions) -> Vec<charthouse_gotmpl::Func> {
-    let o = charthouse_funcs::Options::new()
+    let mut o = charthouse_funcs::Options::new()
         .with_lint_mode(options.lint_mode)
         .with_enable_dns(options.enable_dns);
+    if let Some(lookup) = &options.lookup {
+        o = o.with_lookup(lookup.clone());
+    }
     charthouse_funcs::functions(&o)
 }
 

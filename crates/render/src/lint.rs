@@ -552,6 +552,7 @@ fn template_rules(
         strict: req.strict,
         lint_mode: true,
         enable_dns: false,
+        lookup: None,
     };
     let rendered = match crate::engine::render(&chart, &values, &release, &caps, &opts) {
         Ok(r) => r,
