@@ -1,0 +1,92 @@
+//! The `needs` graph: cycle detection (before anything runs) and dependency order.
+
+use std::collections::HashMap;
+
+use crate::error::{Error, Result};
+use crate::model::ResolvedRelease;
+
+/// Fails with [`Error::Cycle`] naming the first cycle found (in stackfile order), written
+/// as `a -> b -> a` where `a` needs `b`.
+///
+/// # Errors
+/// [`Error::Cycle`].
+pub fn check_cycles(releases: &[ResolvedRelease]) -> Result<()> {
+    let ids: Vec<String> = releases.iter().map(ResolvedRelease::id).collect();
+    let index: HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i))
+        .collect();
+    let edges: Vec<Vec<usize>> = releases
+        .iter()
+        .map(|r| {
+            r.needs
+                .iter()
+                .filter_map(|n| index.get(n.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    // 0: unvisited, 1: on the current path, 2: done.
+    let mut state = vec![0u8; releases.len()];
+    for start in 0..releases.len() {
+        if state[start] != 0 {
+            continue;
+        }
+        // Iterative DFS: (node, next edge to follow).
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        state[start] = 1;
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            if let Some(&to) = edges[node].get(*next) {
+                *next += 1;
+                match state[to] {
+                    0 => {
+                        state[to] = 1;
+                        stack.push((to, 0));
+                    }
+                    1 => {
+                        let from = stack.iter().position(|(n, _)| *n == to).unwrap_or(0);
+                        let mut cycle: Vec<String> =
+                            stack[from..].iter().map(|(n, _)| ids[*n].clone()).collect();
+                        cycle.push(ids[to].clone());
+                        return Err(Error::Cycle { cycle });
+                    }
+                    _ => {}
+                }
+            } else {
+                state[node] = 2;
+                stack.pop();
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The releases in an order where each comes after everything it needs (stackfile order
+/// among independent ones). Needs outside `releases` are ignored.
+pub fn topological_order(releases: &[ResolvedRelease]) -> Vec<usize> {
+    let ids: Vec<String> = releases.iter().map(ResolvedRelease::id).collect();
+    let mut done = vec![false; releases.len()];
+    let mut order = Vec::with_capacity(releases.len());
+    while order.len() < releases.len() {
+        let before = order.len();
+        for (i, r) in releases.iter().enumerate() {
+            if done[i] {
+                continue;
+            }
+            let ready = r
+                .needs
+                .iter()
+                .all(|n| ids.iter().position(|id| id == n).is_none_or(|j| done[j]));
+            if ready {
+                done[i] = true;
+                order.push(i);
+            }
+        }
+        if order.len() == before {
+            // A cycle (which check_cycles reports): keep the rest in file order.
+            order.extend((0..releases.len()).filter(|i| !done[*i]));
+            break;
+        }
+    }
+    order
+}
