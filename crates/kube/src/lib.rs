@@ -5,9 +5,14 @@
 //! kubectl keeps it, applies objects (server-side apply with field manager `helm`, or
 //! helm's client-side three-way merge), deletes them, waits for them with kstatus rules,
 //! and answers templates' `lookup`.
+//!
+//! Waiting: [`kstatus`] computes one object's status as helm v4's kstatus does, and [`wait`]
+//! waits for sets of objects (`--wait`, `--wait-for-jobs`, hooks, uninstall `--wait`).
 
 mod error;
+pub mod kstatus;
 pub mod object;
+pub mod wait;
 
 #[doc(inline)]
 pub use error::Error;

@@ -1,1 +1,2 @@
 //! Integration tests against the in-process sandbox.
+mod wait;
