@@ -32,7 +32,9 @@ pub enum Error {
         source: kube::Error,
     },
     /// Discovery does not know the kind.
-    #[error("resource mapping not found for name: {name:?} namespace: {namespace:?} from \"\": no matches for kind {kind:?} in version {api_version:?}\nensure CRDs are installed first")]
+    #[error(
+        "resource mapping not found for name: {name:?} namespace: {namespace:?} from \"\": no matches for kind {kind:?} in version {api_version:?}\nensure CRDs are installed first"
+    )]
     UnknownKind {
         /// The object's name.
         name: String,

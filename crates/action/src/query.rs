@@ -1,0 +1,142 @@
+//! Reading releases: `history`, `status`, `get`, `list` (helm's `pkg/action/history.go`,
+//! `status.go`, `get.go`, `list.go`).
+
+use charthouse_release::{Release, Status, history};
+
+use crate::context::Context;
+use crate::{Error, Result};
+
+/// Every revision of `name`, oldest first.
+///
+/// # Errors
+///
+/// [`Error::NotFound`] when there is none; storage failures.
+pub async fn release_history(ctx: &Context, name: &str) -> Result<Vec<Release>> {
+    charthouse_release::validate_release_name(&name.to_string())
+        .map_err(|_| Error::InvalidName(format!("release name is invalid: {name}")))?;
+    let h = ctx.storage.history(&ctx.namespace, name).await?;
+    if h.is_empty() {
+        return Err(Error::NotFound);
+    }
+    Ok(h)
+}
+
+/// One revision of `name`: `revision` 0 means the newest (helm's `status`/`get`).
+///
+/// # Errors
+///
+/// [`Error::NotFound`] when the release or revision does not exist.
+pub async fn get(ctx: &Context, name: &str, revision: i64) -> Result<Release> {
+    let h = release_history(ctx, name).await?;
+    let found = if revision <= 0 {
+        history::latest(&h).cloned()
+    } else {
+        h.into_iter().find(|r| r.version == revision)
+    };
+    found.ok_or(Error::NotFound)
+}
+
+/// Which releases `list` shows (helm's state flags).
+#[derive(Debug, Clone, Default)]
+pub struct ListOptions {
+    /// `-A`.
+    pub all_namespaces: bool,
+    /// `-a/--all`: every state.
+    pub all: bool,
+    /// `--deployed`.
+    pub deployed: bool,
+    /// `--failed`.
+    pub failed: bool,
+    /// `--pending`.
+    pub pending: bool,
+    /// `--superseded`.
+    pub superseded: bool,
+    /// `--uninstalled`.
+    pub uninstalled: bool,
+    /// `--uninstalling`.
+    pub uninstalling: bool,
+    /// `-f/--filter`: a regular expression on names.
+    pub filter: Option<String>,
+    /// `-l/--selector`: `key=value`/`key!=value` pairs on release labels.
+    pub selector: Option<String>,
+}
+
+impl ListOptions {
+    fn shows(&self, status: &Status) -> bool {
+        let any = self.deployed
+            || self.failed
+            || self.pending
+            || self.superseded
+            || self.uninstalled
+            || self.uninstalling;
+        if self.all {
+            return true;
+        }
+        if !any {
+            return matches!(status, Status::Deployed | Status::Failed);
+        }
+        match status {
+            Status::Deployed => self.deployed,
+            Status::Failed => self.failed,
+            Status::Superseded => self.superseded,
+            Status::Uninstalled => self.uninstalled,
+            Status::Uninstalling => self.uninstalling,
+            s if s.is_pending() => self.pending,
+            _ => false,
+        }
+    }
+}
+
+/// The newest revision of each release that passes the filters, sorted by name.
+///
+/// # Errors
+///
+/// An invalid `--filter` or selector; storage failures.
+pub async fn list(ctx: &Context, opts: &ListOptions) -> Result<Vec<Release>> {
+    let filter = match &opts.filter {
+        Some(f) => Some(regex_lite(f)?),
+        None => None,
+    };
+    let selector = parse_selector(opts.selector.as_deref().unwrap_or(""))?;
+    let namespace = (!opts.all_namespaces).then_some(ctx.namespace.as_str());
+    let mut out: Vec<Release> = ctx
+        .storage
+        .latest_of_each(namespace)
+        .await?
+        .into_iter()
+        .filter(|r| filter.as_ref().is_none_or(|re| re.is_match(&r.name)))
+        .filter(|r| opts.shows(&r.status()))
+        .filter(|r| {
+            selector
+                .iter()
+                .all(|(k, v, eq)| (r.labels.get(k) == Some(v)) == *eq)
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        a.name
+            .cmp(&b.name)
+            .then_with(|| a.namespace.cmp(&b.namespace))
+    });
+    Ok(out)
+}
+
+fn regex_lite(pattern: &str) -> Result<regex::Regex> {
+    regex::Regex::new(pattern)
+        .map_err(|e| Error::Invalid(format!("invalid --filter {pattern:?}: {e}")))
+}
+
+fn parse_selector(text: &str) -> Result<Vec<(String, String, bool)>> {
+    let mut out = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        if let Some((k, v)) = part.split_once("!=") {
+            out.push((k.trim().to_string(), v.trim().to_string(), false));
+        } else if let Some((k, v)) = part.split_once("==").or_else(|| part.split_once('=')) {
+            out.push((k.trim().to_string(), v.trim().to_string(), true));
+        } else {
+            return Err(Error::Invalid(format!(
+                "invalid selector {part:?}: expected key=value or key!=value"
+            )));
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,328 @@
+//! Release records on the cluster with helm's drivers (`HELM_DRIVER`): Secrets (the
+//! default), ConfigMaps, or process memory.
+//!
+//! Listing is cheap by design: one request returns every revision of a release, and
+//! `list` decodes only the newest revision of each release, found from labels.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use charthouse_release::Release;
+use charthouse_release::storage::{self, DriverKind, Write};
+use k8s_openapi::api::core::v1::{ConfigMap, Secret};
+use kube::Api;
+use kube::api::{DeleteParams, ListParams, PostParams};
+use serde_json::Value;
+
+use crate::{Error, Result};
+
+/// Where release records live.
+#[derive(Clone)]
+pub struct Storage {
+    driver: DriverKind,
+    client: kube::Client,
+    memory: Arc<Mutex<Vec<Release>>>,
+}
+
+impl std::fmt::Debug for Storage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Storage")
+            .field("driver", &self.driver)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Storage {
+    /// Records kept with `driver` through `client`.
+    pub fn new(driver: DriverKind, client: kube::Client) -> Storage {
+        Storage {
+            driver,
+            client,
+            memory: Arc::new(Mutex::new(Vec::new())),
+        }
+    }
+
+    /// The driver in use.
+    pub fn driver(&self) -> &DriverKind {
+        &self.driver
+    }
+
+    /// Every revision of `name` in `namespace`, oldest first.
+    ///
+    /// # Errors
+    ///
+    /// API failures and undecodable records.
+    pub async fn history(&self, namespace: &str, name: &str) -> Result<Vec<Release>> {
+        let selector = storage::selector(Some(name));
+        let mut out = Vec::new();
+        for object in self.list_objects(Some(namespace), &selector).await? {
+            out.push(decode(&object)?);
+        }
+        out.sort_by_key(|r| r.version);
+        Ok(out)
+    }
+
+    /// The newest revision of every release in `namespace` (all namespaces when `None`),
+    /// decoding only those: helm decodes every revision.
+    ///
+    /// # Errors
+    ///
+    /// API failures and undecodable records.
+    pub async fn latest_of_each(&self, namespace: Option<&str>) -> Result<Vec<Release>> {
+        let objects = self
+            .list_objects(namespace, &storage::selector(None))
+            .await?;
+        let mut newest: BTreeMap<(String, String), (i64, &Value)> = BTreeMap::new();
+        for object in &objects {
+            let label = |k: &str| {
+                object
+                    .pointer(&format!("/metadata/labels/{k}"))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let ns = object
+                .pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            let version: i64 = label("version").parse().unwrap_or(0);
+            let entry = newest
+                .entry((ns, label("name")))
+                .or_insert((version, object));
+            if version > entry.0 {
+                *entry = (version, object);
+            }
+        }
+        newest.values().map(|(_, o)| decode(o)).collect()
+    }
+
+    /// Writes a new revision; fails when it exists (helm's "already exists").
+    ///
+    /// # Errors
+    ///
+    /// API failures, 409 when another writer created the revision first.
+    pub async fn create(&self, release: &Release) -> Result<()> {
+        let now = Write::Create {
+            unix_seconds: unix_now(),
+        };
+        let step = || {
+            format!(
+                "create: failed to create release {}",
+                storage::key(&release.name, release.version)
+            )
+        };
+        match self.driver {
+            DriverKind::Memory => {
+                let mut mem = self
+                    .memory
+                    .lock()
+                    .map_err(|_| Error::Invalid("memory driver poisoned".into()))?;
+                if mem.iter().any(|r| {
+                    r.name == release.name
+                        && r.namespace == release.namespace
+                        && r.version == release.version
+                }) {
+                    return Err(Error::Invalid(format!(
+                        "{}: release: already exists",
+                        step()
+                    )));
+                }
+                mem.push(release.clone());
+                Ok(())
+            }
+            DriverKind::Secret => {
+                let obj: Secret = from_json(
+                    storage::secret(release, now).map_err(|e| Error::storage(step(), e))?,
+                )?;
+                let api: Api<Secret> = Api::namespaced(self.client.clone(), &release.namespace);
+                api.create(&PostParams::default(), &obj)
+                    .await
+                    .map(drop)
+                    .map_err(|e| create_error(step(), e))
+            }
+            DriverKind::ConfigMap => {
+                let obj: ConfigMap = from_json(
+                    storage::config_map(release, now).map_err(|e| Error::storage(step(), e))?,
+                )?;
+                let api: Api<ConfigMap> = Api::namespaced(self.client.clone(), &release.namespace);
+                api.create(&PostParams::default(), &obj)
+                    .await
+                    .map(drop)
+                    .map_err(|e| create_error(step(), e))
+            }
+        }
+    }
+
+    /// Rewrites an existing revision (status changes, hook results).
+    ///
+    /// # Errors
+    ///
+    /// API failures.
+    pub async fn update(&self, release: &Release) -> Result<()> {
+        let now = Write::Update {
+            unix_seconds: unix_now(),
+        };
+        let key = storage::key(&release.name, release.version);
+        let step = || format!("update: failed to update release {key}");
+        match self.driver {
+            DriverKind::Memory => {
+                let mut mem = self
+                    .memory
+                    .lock()
+                    .map_err(|_| Error::Invalid("memory driver poisoned".into()))?;
+                match mem.iter_mut().find(|r| {
+                    r.name == release.name
+                        && r.namespace == release.namespace
+                        && r.version == release.version
+                }) {
+                    Some(slot) => *slot = release.clone(),
+                    None => return Err(Error::NotFound),
+                }
+                Ok(())
+            }
+            DriverKind::Secret => {
+                let obj: Secret = from_json(
+                    storage::secret(release, now).map_err(|e| Error::storage(step(), e))?,
+                )?;
+                let api: Api<Secret> = Api::namespaced(self.client.clone(), &release.namespace);
+                api.replace(&key, &PostParams::default(), &obj)
+                    .await
+                    .map(drop)
+                    .map_err(|e| Error::storage(step(), e))
+            }
+            DriverKind::ConfigMap => {
+                let obj: ConfigMap = from_json(
+                    storage::config_map(release, now).map_err(|e| Error::storage(step(), e))?,
+                )?;
+                let api: Api<ConfigMap> = Api::namespaced(self.client.clone(), &release.namespace);
+                api.replace(&key, &PostParams::default(), &obj)
+                    .await
+                    .map(drop)
+                    .map_err(|e| Error::storage(step(), e))
+            }
+        }
+    }
+
+    /// Deletes one revision's record (already gone is fine).
+    ///
+    /// # Errors
+    ///
+    /// API failures other than 404.
+    pub async fn delete(&self, namespace: &str, name: &str, version: i64) -> Result<()> {
+        let key = storage::key(name, version);
+        let result = match self.driver {
+            DriverKind::Memory => {
+                let mut mem = self
+                    .memory
+                    .lock()
+                    .map_err(|_| Error::Invalid("memory driver poisoned".into()))?;
+                mem.retain(|r| {
+                    !(r.name == name && r.namespace == namespace && r.version == version)
+                });
+                return Ok(());
+            }
+            DriverKind::Secret => {
+                let api: Api<Secret> = Api::namespaced(self.client.clone(), namespace);
+                api.delete(&key, &DeleteParams::default()).await.map(drop)
+            }
+            DriverKind::ConfigMap => {
+                let api: Api<ConfigMap> = Api::namespaced(self.client.clone(), namespace);
+                api.delete(&key, &DeleteParams::default()).await.map(drop)
+            }
+        };
+        match result {
+            Ok(()) => Ok(()),
+            Err(kube::Error::Api(s)) if s.code == 404 => Ok(()),
+            Err(e) => Err(Error::storage(
+                format!("delete: failed to delete release {key}"),
+                e,
+            )),
+        }
+    }
+
+    async fn list_objects(&self, namespace: Option<&str>, selector: &str) -> Result<Vec<Value>> {
+        let params = ListParams::default().labels(selector);
+        let step = || format!("list: failed to query with labels {selector}");
+        match self.driver {
+            DriverKind::Memory => {
+                let mem = self
+                    .memory
+                    .lock()
+                    .map_err(|_| Error::Invalid("memory driver poisoned".into()))?;
+                let name = selector.split(',').find_map(|p| p.strip_prefix("name="));
+                mem.iter()
+                    .filter(|r| namespace.is_none_or(|ns| r.namespace == ns))
+                    .filter(|r| name.is_none_or(|n| r.name == n))
+                    .map(|r| {
+                        storage::config_map(r, Write::Create { unix_seconds: 0 })
+                            .map_err(|e| Error::storage(step(), e))
+                    })
+                    .collect()
+            }
+            DriverKind::Secret => {
+                let api: Api<Secret> = match namespace {
+                    Some(ns) => Api::namespaced(self.client.clone(), ns),
+                    None => Api::all(self.client.clone()),
+                };
+                let list = api
+                    .list(&params)
+                    .await
+                    .map_err(|e| Error::storage(step(), e))?;
+                list.items.into_iter().map(to_json).collect()
+            }
+            DriverKind::ConfigMap => {
+                let api: Api<ConfigMap> = match namespace {
+                    Some(ns) => Api::namespaced(self.client.clone(), ns),
+                    None => Api::all(self.client.clone()),
+                };
+                let list = api
+                    .list(&params)
+                    .await
+                    .map_err(|e| Error::storage(step(), e))?;
+                list.items.into_iter().map(to_json).collect()
+            }
+        }
+    }
+}
+
+fn decode(object: &Value) -> Result<Release> {
+    let name = object
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let mut release = storage::from_object(object)
+        .map_err(|e| Error::storage(format!("decoding release record {name}"), e))?;
+    // Memory records carry their namespace; cluster records take the object's.
+    if release.namespace.is_empty()
+        && let Some(ns) = object
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+    {
+        release.namespace = ns.to_string();
+    }
+    Ok(release)
+}
+
+fn create_error(step: String, e: kube::Error) -> Error {
+    match &e {
+        kube::Error::Api(s) if s.code == 409 => {
+            Error::Invalid(format!("{step}: release: already exists"))
+        }
+        _ => Error::storage(step, e),
+    }
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(v: Value) -> Result<T> {
+    serde_json::from_value(v).map_err(|e| Error::storage("building the release object", e))
+}
+
+fn to_json<T: serde::Serialize>(v: T) -> Result<Value> {
+    serde_json::to_value(v).map_err(|e| Error::storage("reading a release object", e))
+}
+
+/// Seconds since the Unix epoch, for helm's `createdAt`/`modifiedAt` labels.
+pub(crate) fn unix_now() -> i64 {
+    chrono::Utc::now().timestamp()
+}

@@ -1,0 +1,4 @@
+//! Release lifecycle against the in-process sandbox.
+
+mod common;
+mod lifecycle;
