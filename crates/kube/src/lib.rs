@@ -9,13 +9,22 @@
 //! Waiting: [`kstatus`] computes one object's status as helm v4's kstatus does, and [`wait`]
 //! waits for sets of objects (`--wait`, `--wait-for-jobs`, hooks, uninstall `--wait`).
 
+pub mod apply;
+pub mod client;
+pub mod discovery;
 mod error;
 pub mod kstatus;
+pub mod lookup;
+pub mod manifest;
 pub mod object;
 pub mod wait;
 
 #[doc(inline)]
+pub use client::{Cluster, ClusterOptions};
+#[doc(inline)]
 pub use error::Error;
+#[doc(inline)]
+pub use manifest::Object;
 #[doc(inline)]
 pub use object::{ObjectRef, Resource};
 
