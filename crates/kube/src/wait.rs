@@ -384,7 +384,16 @@ impl<'a> Waiter<'a> {
         }
     }
 
-    async fn changed(&mut self, g: usize, object: Value) {
+    async fn changed(&mut self, g: usize, mut object: Value) {
+        // List items may omit apiVersion/kind; the rules need them.
+        let group = &self.groups[g];
+        if let Value::Object(m) = &mut object {
+            m.insert(
+                "apiVersion".into(),
+                Value::String(group.api_version.clone()),
+            );
+            m.insert("kind".into(), Value::String(group.kind.clone()));
+        }
         let Some(name) = object
             .pointer("/metadata/name")
             .and_then(Value::as_str)
@@ -395,7 +404,7 @@ impl<'a> Waiter<'a> {
         let Some(indexes) = self.members[g].get(&name).cloned() else {
             return;
         };
-        let (status, message) = self.status_of(g, &object).await;
+        let (status, message) = self.status_of(&object).await;
         for i in indexes {
             let t = &mut self.tracked[i];
             if t.last.is_none()
@@ -421,22 +430,12 @@ impl<'a> Waiter<'a> {
         }
     }
 
-    /// The object's status by the goal's rules, with the apiVersion/kind of its group
-    /// (list items may omit them).
-    async fn status_of(&self, g: usize, object: &Value) -> (Status, String) {
-        let group = &self.groups[g];
-        let mut object = object.clone();
-        if let Value::Object(m) = &mut object {
-            m.insert(
-                "apiVersion".into(),
-                Value::String(group.api_version.clone()),
-            );
-            m.insert("kind".into(), Value::String(group.kind.clone()));
-        }
-        let res = self.goal.rule(&object);
+    /// The object's status by the goal's rules.
+    async fn status_of(&self, object: &Value) -> (Status, String) {
+        let res = self.goal.rule(object);
         if res.status == Status::InProgress
             && self.goal != Goal::Hook
-            && let Some(failed) = self.failed_pods(&object).await
+            && let Some(failed) = self.failed_pods(object).await
         {
             return failed;
         }

@@ -501,3 +501,106 @@ async fn ready_objects_cost_one_list_per_kind_and_namespace() {
     );
     sandbox.shutdown().await;
 }
+
+fn ready_deployment_status() -> Value {
+    json!({"observedGeneration": 1, "replicas": 1, "updatedReplicas": 1, "readyReplicas": 1,
+           "availableReplicas": 1, "conditions": [
+        {"type": "Available", "status": "True", "reason": "MinimumReplicasAvailable"},
+        {"type": "Progressing", "status": "True", "reason": "NewReplicaSetAvailable"}]})
+}
+
+#[tokio::test]
+async fn waiting_costs_one_list_and_at_most_one_watch_per_kind_and_namespace() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("audit.log");
+    let (sandbox, client) = sandbox(false, Some(&log)).await;
+    let mut objects = Vec::new();
+    let mut deployments = Vec::new();
+    for i in 0..5 {
+        let d = create::<Deployment>(&client, deployment(&format!("d{i}"), 1)).await;
+        deployments.push(d.clone());
+        objects.push(d);
+        objects.push(create::<ConfigMap>(&client, config_map(&format!("cm{i}"))).await);
+    }
+    let before = requests(&log, 0).len();
+    let writer = {
+        let client = client.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            for d in &deployments {
+                patch_status(&client, d, ready_deployment_status()).await;
+            }
+        })
+    };
+    wait_ready(&client, &objects, &opts(Duration::from_secs(20)))
+        .await
+        .unwrap();
+    writer.await.unwrap();
+    let made: Vec<(String, String)> = requests(&log, before)
+        .into_iter()
+        .filter(|(verb, _)| verb == "list" || verb == "watch")
+        .collect();
+    let count = |verb: &str, resource: &str| {
+        made.iter()
+            .filter(|(v, uri)| v == verb && uri.contains(resource))
+            .count()
+    };
+    // ConfigMaps are ready at once: listed, never watched.
+    assert_eq!(count("list", "/configmaps"), 1, "{made:?}");
+    assert_eq!(count("watch", "/configmaps"), 0, "{made:?}");
+    // Deployments: one list, then one watch until all five are ready.
+    assert_eq!(count("list", "/deployments"), 1, "{made:?}");
+    assert!(count("watch", "/deployments") <= 1, "{made:?}");
+    assert_eq!(made.len(), 2 + count("watch", "/deployments"), "{made:?}");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn paused_deployments_are_not_waited_for() {
+    let (sandbox, client) = sandbox(false, None).await;
+    let mut paused = deployment("paused", 1);
+    paused["spec"]["paused"] = json!(true);
+    let d = create::<Deployment>(&client, paused).await;
+    let cm = create::<ConfigMap>(&client, config_map("cm")).await;
+    wait_ready(&client, &[d, cm], &opts(Duration::from_secs(20)))
+        .await
+        .unwrap();
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_statefulset_with_a_crash_looping_pod_fails() {
+    let (sandbox, client) = sandbox(false, None).await;
+    let ss = create::<StatefulSet>(
+        &client,
+        json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "ss"},
+            "spec": {"replicas": 1, "serviceName": "ss", "selector": {"matchLabels": {"app": "ss"}},
+                     "template": {"metadata": {"labels": {"app": "ss"}},
+                                  "spec": {"containers": [{"name": "c", "image": "x"}]}}}}),
+    )
+    .await;
+    let pod = create::<Pod>(
+        &client,
+        json!({"apiVersion": "v1", "kind": "Pod",
+               "metadata": {"name": "ss-0", "labels": {"app": "ss"}},
+               "spec": {"containers": [{"name": "c", "image": "x"}]}}),
+    )
+    .await;
+    patch_status(
+        &client,
+        &pod,
+        json!({"phase": "Running", "conditions": [{"type": "Ready", "status": "False"}],
+               "containerStatuses": [{"name": "c", "ready": false, "restartCount": 5, "image": "x",
+                   "imageID": "", "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]}),
+    )
+    .await;
+    let err = wait_ready(&client, &[ss], &opts(Duration::from_secs(20)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.reason(), "WaitFailed");
+    assert_eq!(
+        err.to_string(),
+        "resource StatefulSet/default/ss not ready. status: Failed, message: 1 pods have failed"
+    );
+    sandbox.shutdown().await;
+}
