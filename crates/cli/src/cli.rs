@@ -12,6 +12,9 @@ use crate::commands::{
     completion::CompletionArgs, env::EnvArgs, lint::LintArgs, sandbox::SandboxArgs, show::ShowArgs,
     template::TemplateArgs, version::VersionArgs,
 };
+use crate::commands::{
+    pull::PullArgs, push::PushArgs, registry::RegistryArgs, repo::RepoArgs, search::SearchArgs,
+};
 
 /// The helm release charthouse is compatible with: rendering, release storage and flags.
 pub const HELM_COMPAT_VERSION: &str = "v4.3.1";
@@ -111,6 +114,16 @@ pub enum Command {
     Lint(LintArgs),
     /// Show information of a chart (helm's `helm show`)
     Show(ShowArgs),
+    /// Add, list, remove, update, and index chart repositories (helm's `helm repo`)
+    Repo(RepoArgs),
+    /// Search for a keyword in charts (helm's `helm search repo`)
+    Search(SearchArgs),
+    /// Download a chart from a repository or registry (helm's `helm pull`)
+    Pull(PullArgs),
+    /// Push a chart to a registry (helm's `helm push`)
+    Push(PushArgs),
+    /// Login to or logout from a registry (helm's `helm registry`)
+    Registry(RegistryArgs),
 }
 
 #[cfg(test)]

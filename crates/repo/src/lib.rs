@@ -1,1 +1,47 @@
-//! Chart repositories, OCI registries, packaging and dependencies, as helm v4.3.1 handles them.
+//! Chart repositories, OCI registries, packaging and dependencies, as helm v4.3.1 handles
+//! them, sharing helm's files so an existing helm setup works as it is:
+//! `repositories.yaml` ([`repofile`]), the index cache `NAME-index.yaml` ([`repos`]), the
+//! content cache of downloaded charts (`XX/SHA256.chart`, [`locate::cache_path`]) and the
+//! registry credentials file ([`oci::CredentialsFile`]).
+//!
+//! Entry points:
+//! - [`locate_chart`]: turn a chart reference (path, `.tgz`, `REPO/CHART`, `--repo` URL,
+//!   archive URL, `oci://…`) into a local path; every command that takes a chart calls it.
+//! - [`repos`]: `repo add/update/remove`; [`index::IndexFile`]: `repo index`, index reading.
+//! - [`search::search`]: `search repo`.
+//! - [`oci`]: `push`, `pull`, `registry login/logout`.
+//!
+//! All network I/O is blocking (one request at a time, `repo update` in threads): callers in
+//! async code run these functions with `tokio::task::spawn_blocking`.
+
+pub mod archive;
+pub mod digest;
+mod error;
+mod fsutil;
+pub mod http;
+pub mod index;
+pub mod locate;
+pub mod oci;
+pub mod records;
+pub mod repofile;
+pub mod repos;
+pub mod search;
+pub mod table;
+
+use std::path::PathBuf;
+
+pub use error::{Error, Result};
+pub use locate::{LocateOptions, Located, locate, locate_chart};
+
+/// helm's file locations this crate reads and writes (the subset of `helm env` it needs).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Paths {
+    /// `HELM_REPOSITORY_CONFIG`: the repositories file.
+    pub repository_config: PathBuf,
+    /// `HELM_REPOSITORY_CACHE`: cached indexes.
+    pub repository_cache: PathBuf,
+    /// `HELM_REGISTRY_CONFIG`: registry credentials.
+    pub registry_config: PathBuf,
+    /// `HELM_CONTENT_CACHE`: downloaded charts by digest.
+    pub content_cache: PathBuf,
+}

@@ -3,7 +3,12 @@
 pub mod completion;
 pub mod env;
 pub mod lint;
+pub mod pull;
+pub mod push;
+pub mod registry;
+pub mod repo;
 pub mod sandbox;
+pub mod search;
 pub mod show;
 pub mod template;
 pub mod version;
@@ -21,5 +26,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Template(args) => template::run(&args, &Settings::from_process(&cli.global)),
         Command::Lint(args) => lint::run(&args, &Settings::from_process(&cli.global)),
         Command::Show(args) => show::run(&args),
+        Command::Repo(args) => repo::run(&args, &Settings::from_process(&cli.global)),
+        Command::Search(args) => search::run(&args, &Settings::from_process(&cli.global)),
+        Command::Pull(args) => pull::run(&args, &Settings::from_process(&cli.global)),
+        Command::Push(args) => push::run(&args, &Settings::from_process(&cli.global)),
+        Command::Registry(args) => registry::run(&args, &Settings::from_process(&cli.global)),
     }
 }

@@ -106,6 +106,9 @@ pub struct TemplateArgs {
     /// Enable DNS lookups when rendering templates
     #[arg(long)]
     pub enable_dns: bool,
+    /// Where and how to fetch a remote chart (REPO/CHART, --repo, URL, oci://)
+    #[command(flatten)]
+    pub chart_path: Box<crate::commands::pull::ChartPathArgs>,
 }
 
 impl TemplateArgs {
@@ -122,7 +125,11 @@ impl TemplateArgs {
         Ok(TemplateRequest {
             release_name,
             namespace: settings.namespace.clone(),
-            chart: PathBuf::from(chart),
+            chart: charthouse_repo::locate_chart(
+                &chart,
+                &self.chart_path.to_options(),
+                &crate::commands::repo::paths(settings),
+            )?,
             values,
             show_only: self.show_only.clone(),
             include_crds: self.include_crds,

@@ -1,0 +1,237 @@
+//! `search repo` (helm's `pkg/cmd/search` and `search_repo.go`): match a keyword or regular
+//! expression against each chart's name, `repo/name`, description and keywords, score by the
+//! field it matched in, sort, then keep the versions the constraint allows.
+
+use std::collections::HashSet;
+
+use charthouse_chart::semver::{Constraints, Version};
+
+use crate::error::{Error, Result};
+use crate::index::{ChartVersion, IndexFile, compare_versions};
+
+/// helm's field separator in the search line; the score counts separators before a match.
+const SEP: char = '\u{b}';
+
+/// One search hit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResult {
+    /// `repo/chart`.
+    pub name: String,
+    /// 0 when the match was in the chart name, then 1, 2, 3 for the later fields.
+    pub score: usize,
+    /// The chart version that matched.
+    pub chart: ChartVersion,
+}
+
+/// What to search for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchOptions {
+    /// The keyword (words joined by spaces); `None` lists everything.
+    pub keyword: Option<String>,
+    /// Treat the keyword as a regular expression.
+    pub regexp: bool,
+    /// List every matching version, not only the newest per chart.
+    pub versions: bool,
+    /// A semver constraint; empty means `>0.0.0` (or `>0.0.0-0` with `devel`).
+    pub version: String,
+    /// Include pre-releases when no constraint is given.
+    pub devel: bool,
+}
+
+/// Searches the indexes (repository name, index) as `helm search repo` does.
+pub fn search(indexes: &[(String, IndexFile)], opts: &SearchOptions) -> Result<Vec<SearchResult>> {
+    let constraint_text = if !opts.version.is_empty() {
+        opts.version.clone()
+    } else if opts.devel {
+        ">0.0.0-0".to_owned()
+    } else {
+        ">0.0.0".to_owned()
+    };
+    let all_versions = opts.versions || !opts.version.is_empty();
+    let matcher = match (&opts.keyword, opts.regexp) {
+        (Some(k), true) => {
+            Some(Matcher::Regex(regex::Regex::new(k).map_err(|e| {
+                Error::usage(format!("error parsing regexp: {e}"))
+            })?))
+        }
+        (Some(k), false) => Some(Matcher::Literal(k.to_lowercase())),
+        (None, _) => None,
+    };
+
+    let mut results = Vec::new();
+    // helm keys its index by `repo/chart[$$version]`: a later repository with the same name
+    // replaces an earlier one, which the set reproduces.
+    let mut seen: HashSet<(String, String)> = HashSet::new();
+    for (repo, index) in indexes.iter().rev() {
+        for (name, versions) in &index.entries {
+            let full = format!("{repo}/{name}");
+            let candidates: &[ChartVersion] = if all_versions {
+                versions
+            } else {
+                versions.get(..1).unwrap_or_default()
+            };
+            for cv in candidates {
+                let key = (
+                    full.clone(),
+                    if all_versions {
+                        cv.version.clone()
+                    } else {
+                        String::new()
+                    },
+                );
+                if !seen.insert(key) {
+                    continue;
+                }
+                let score = match &matcher {
+                    None => Some(0),
+                    Some(m) => m.score(&search_line(repo, cv)),
+                };
+                if let Some(score) = score {
+                    results.push(SearchResult {
+                        name: full.clone(),
+                        score,
+                        chart: cv.clone(),
+                    });
+                }
+            }
+        }
+    }
+    sort_results(&mut results);
+    apply_constraint(results, &constraint_text, opts.versions)
+}
+
+enum Matcher {
+    Literal(String),
+    Regex(regex::Regex),
+}
+
+impl Matcher {
+    fn score(&self, line: &str) -> Option<usize> {
+        let pos = match self {
+            Matcher::Literal(term) => line.to_lowercase().find(term.as_str())?,
+            Matcher::Regex(re) => re.find(line)?.start(),
+        };
+        Some(line[..pos].matches(SEP).count())
+    }
+}
+
+/// helm's `indstr`: `name \v repo/name \v description \v keywords`.
+fn search_line(repo: &str, cv: &ChartVersion) -> String {
+    format!(
+        "{name}{SEP}{repo}/{name}{SEP}{desc}{SEP}{kw}",
+        name = cv.name,
+        desc = cv.description,
+        kw = cv.keywords.join(" ")
+    )
+}
+
+/// helm's `SortScore`: score, then name, then newest version first.
+fn sort_results(results: &mut [SearchResult]) {
+    results.sort_by(|a, b| {
+        a.score
+            .cmp(&b.score)
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| compare_versions(&b.chart.version, &a.chart.version))
+    });
+}
+
+fn apply_constraint(
+    results: Vec<SearchResult>,
+    constraint: &str,
+    versions: bool,
+) -> Result<Vec<SearchResult>> {
+    let Some(c) = Constraints::parse(constraint) else {
+        return Err(Error::usage(format!(
+            "an invalid version/constraint format: improper constraint: {constraint}"
+        )));
+    };
+    let mut found = HashSet::new();
+    let mut out = Vec::new();
+    for r in results {
+        if !versions && found.contains(&r.name) {
+            continue;
+        }
+        let Some(v) = Version::parse(&r.chart.version) else {
+            continue;
+        };
+        if c.check(&v) {
+            found.insert(r.name.clone());
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index() -> IndexFile {
+        let text = "apiVersion: v1\nentries:\n  nginx:\n  - {name: nginx, version: 1.0.0, description: a web server, keywords: [http]}\n  - {name: nginx, version: 1.1.0, description: a web server, keywords: [http]}\n  - {name: nginx, version: 2.0.0-beta.1, description: a web server}\n  proxy:\n  - {name: proxy, version: 0.1.0, description: in front of nginx}\n";
+        IndexFile::parse(text.as_bytes(), "t").unwrap()
+    }
+
+    fn names(r: &[SearchResult]) -> Vec<String> {
+        r.iter()
+            .map(|r| format!("{} {} {}", r.name, r.chart.version, r.score))
+            .collect()
+    }
+
+    #[test]
+    fn literal_scores_by_field() {
+        let idx = vec![("st".to_owned(), index())];
+        let opts = SearchOptions {
+            keyword: Some("NGINX".into()),
+            ..SearchOptions::default()
+        };
+        // As in helm, only the newest version of each chart is considered: nginx's is a
+        // pre-release, which the default `>0.0.0` rejects, so nginx is not listed.
+        assert_eq!(names(&search(&idx, &opts).unwrap()), ["st/proxy 0.1.0 2"]);
+    }
+
+    #[test]
+    fn versions_and_constraints() {
+        let idx = vec![("st".to_owned(), index())];
+        let opts = SearchOptions {
+            keyword: Some("nginx".into()),
+            versions: true,
+            devel: true,
+            ..SearchOptions::default()
+        };
+        assert_eq!(
+            names(&search(&idx, &opts).unwrap()),
+            [
+                "st/nginx 2.0.0-beta.1 0",
+                "st/nginx 1.1.0 0",
+                "st/nginx 1.0.0 0",
+                "st/proxy 0.1.0 2"
+            ]
+        );
+        let opts = SearchOptions {
+            keyword: Some("nginx".into()),
+            version: "<1.1".into(),
+            ..SearchOptions::default()
+        };
+        assert_eq!(
+            names(&search(&idx, &opts).unwrap()),
+            ["st/nginx 1.0.0 0", "st/proxy 0.1.0 2"]
+        );
+    }
+
+    #[test]
+    fn regexp_matches_original_case() {
+        let idx = vec![("st".to_owned(), index())];
+        let opts = SearchOptions {
+            keyword: Some("^prox".into()),
+            regexp: true,
+            ..SearchOptions::default()
+        };
+        assert_eq!(names(&search(&idx, &opts).unwrap()), ["st/proxy 0.1.0 0"]);
+        let bad = SearchOptions {
+            keyword: Some("(".into()),
+            regexp: true,
+            ..SearchOptions::default()
+        };
+        assert!(search(&idx, &bad).is_err());
+    }
+}
