@@ -223,6 +223,8 @@ struct Waiter<'a> {
     groups: Vec<Group>,
     /// For each group, the indexes of its tracked objects by name.
     members: Vec<BTreeMap<String, Vec<usize>>>,
+    /// For each group, whether it has been listed (or its kind does not exist).
+    synced: Vec<bool>,
 }
 
 impl<'a> Waiter<'a> {
@@ -284,6 +286,7 @@ impl<'a> Waiter<'a> {
             goal,
             retry,
             tracked,
+            synced: vec![false; groups.len()],
             groups,
             members,
         }
@@ -296,33 +299,43 @@ impl<'a> Waiter<'a> {
             timeout
         };
         let deadline = Instant::now() + timeout;
+        match tokio::time::timeout_at(deadline, self.follow_until_done()).await {
+            Ok(Ok(())) => self.finish(timeout, false),
+            Ok(Err(e)) => Err(e),
+            Err(_elapsed) => self.finish(timeout, true),
+        }
+    }
 
+    /// Observes the objects until [`Waiter::done`]; the caller bounds it by the deadline.
+    async fn follow_until_done(&mut self) -> Result<(), Error> {
         // First one list per group: objects already as desired cost nothing more.
         let lists = futures::future::join_all(self.groups.iter().enumerate().map(|(g, group)| {
             let group = group.clone();
             async move { (g, list_group(&group).await) }
-        }));
-        let Ok(results) = tokio::time::timeout_at(deadline, lists).await else {
-            return self.finish(timeout, true);
-        };
+        }))
+        .await;
         let mut versions: Vec<Option<String>> = vec![None; self.groups.len()];
         let mut dead = vec![false; self.groups.len()];
-        for (g, result) in results {
+        for (g, result) in lists {
             match result {
                 Ok((objects, rv)) => {
                     versions[g] = Some(rv);
                     self.listed(g, objects).await;
                 }
-                Err(e) if e.status_code() == Some(404) => dead[g] = true,
+                // No such kind (helm stops watching it): none of its objects exist.
+                Err(e) if e.status_code() == Some(404) => {
+                    dead[g] = true;
+                    self.synced[g] = true;
+                }
                 Err(e) if e.status_code() == Some(403) => return Err(e),
                 Err(e) => tracing::debug!(error = %e, "listing failed; retrying"),
             }
         }
         if self.done() {
-            return self.finish(timeout, false);
+            return Ok(());
         }
 
-        // Then follow the groups that still have objects to wait for.
+        // Then follow the groups that are not listed yet or still have objects to wait for.
         let (tx, mut rx) = mpsc::unbounded_channel();
         let mut tasks = tokio::task::JoinSet::new();
         for (g, group) in self.groups.iter().enumerate() {
@@ -330,7 +343,7 @@ impl<'a> Waiter<'a> {
                 .values()
                 .flatten()
                 .any(|&i| !self.is_settled(i));
-            if unsettled && !dead[g] {
+            if (unsettled || !self.synced[g]) && !dead[g] {
                 tasks.spawn(follow(
                     g,
                     group.clone(),
@@ -345,19 +358,18 @@ impl<'a> Waiter<'a> {
         loop {
             let recheck = self.next_recheck();
             tokio::select! {
-                () = tokio::time::sleep_until(deadline) => return self.finish(timeout, true),
                 () = sleep_until_opt(recheck) => self.recheck().await,
                 seen = rx.recv(), if channel_open => match seen {
                     Some(Seen::Listed(g, objects)) => self.listed(g, objects).await,
                     Some(Seen::Changed(g, object)) => self.changed(g, object).await,
                     Some(Seen::Deleted(g, name)) => self.deleted(g, &name),
                     Some(Seen::Fatal(e)) => return Err(e),
-                    // Every group gave up (kinds gone): nothing can change any more.
+                    // Every group gave up (kinds gone): nothing changes until the deadline.
                     None => channel_open = false,
                 },
             }
             if self.done() {
-                return self.finish(timeout, false);
+                return Ok(());
             }
         }
     }
@@ -365,6 +377,7 @@ impl<'a> Waiter<'a> {
     /// A group's full list: everything listed is observed, and objects seen before that
     /// are missing now were deleted.
     async fn listed(&mut self, g: usize, objects: Vec<Value>) {
+        self.synced[g] = true;
         let mut present = HashSet::new();
         for object in objects {
             if let Some(name) = object.pointer("/metadata/name").and_then(Value::as_str) {
@@ -520,9 +533,10 @@ impl<'a> Waiter<'a> {
         t.excluded || self.goal.settles(t.status)
     }
 
-    /// helm's statusObserver: done when every object not skipped has the desired status.
+    /// helm's statusObserver: done when every object not skipped has the desired status,
+    /// once every kind has been listed (an object not listed yet is not known to be gone).
     fn done(&self) -> bool {
-        (0..self.tracked.len()).all(|i| self.is_settled(i))
+        self.synced.iter().all(|&s| s) && (0..self.tracked.len()).all(|i| self.is_settled(i))
     }
 
     /// helm's report: every object not as desired, then the deadline when it passed.

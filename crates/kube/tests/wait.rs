@@ -604,3 +604,40 @@ async fn a_statefulset_with_a_crash_looping_pod_fails() {
     );
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn objects_of_a_kind_the_server_lacks() {
+    let (sandbox, client) = sandbox(false, None).await;
+    let widget = ObjectRef {
+        resource: Resource {
+            api: ApiResource {
+                group: "example.com".into(),
+                version: "v1".into(),
+                api_version: "example.com/v1".into(),
+                kind: "Widget".into(),
+                plural: "widgets".into(),
+            },
+            namespaced: true,
+        },
+        namespace: Some("default".into()),
+        name: "w".into(),
+    };
+    // No such kind: nothing of it exists, so it is deleted already ...
+    wait_deleted(
+        &client,
+        std::slice::from_ref(&widget),
+        &opts(Duration::from_secs(20)),
+    )
+    .await
+    .unwrap();
+    // ... and never ready: helm stops watching the kind and times out.
+    let err = wait_ready(&client, &[widget], &opts(Duration::from_millis(500)))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "resource Widget/default/w not ready. status: Unknown, message: \n\
+         context deadline exceeded"
+    );
+    sandbox.shutdown().await;
+}
