@@ -7,8 +7,9 @@
 //! the chart, the caller's result (resource tables, coalesced values, storage labels).
 //! JSON is Go's `json.Encoder` (HTML-safe escapes, final newline), YAML is
 //! sigs.k8s.io/yaml's `Marshal` (JSON, then yaml.v2 with sorted keys), tables are
-//! gosuri/uitable as helm configures it. Colours (`--color always`) are not produced:
-//! helm prints none unless stdout is a terminal and colour is forced.
+//! gosuri/uitable as helm configures it. With colour on (`--color always`, or `auto` on
+//! a terminal without `NO_COLOR`), status and namespace are coloured and list headers
+//! bold, with fatih/color's escape sequences.
 //!
 //! Times print in the offset the record holds, with Go's layouts: `time.ANSIC` for LAST
 //! DEPLOYED, history's UPDATED and test times, `Time.String()` (or `--time-format`) for
@@ -110,12 +111,12 @@ pub fn uninstall(name: &str, info: &str) -> String {
 }
 
 /// What `helm test` prints (always as a table): the status without notes, with each
-/// test hook's start, completion and phase. `debug` as in [`StatusOptions::debug`].
-/// The pod logs of `--logs` are the caller's to append.
+/// test hook's start, completion and phase. `debug` and `color` as in
+/// [`StatusOptions`]. The pod logs of `--logs` are the caller's to append.
 ///
 /// # Errors
 /// As [`status`].
-pub fn test(release: &Release, debug: Option<&YamlMap>) -> Result<String> {
+pub fn test(release: &Release, debug: Option<&YamlMap>, color: bool) -> Result<String> {
     status(
         release,
         &StatusOptions {
@@ -123,9 +124,42 @@ pub fn test(release: &Release, debug: Option<&YamlMap>) -> Result<String> {
             include_chart: true,
             show_metadata: false,
             hide_notes: true,
+            color,
             debug,
         },
     )
+}
+
+/// fatih/color's `Color.Sprint`: the SGR code, the text, the code's reset.
+fn paint(text: &str, code: u8, color: bool) -> String {
+    if !color {
+        return text.to_owned();
+    }
+    // Bold (1) resets with 22; colours reset everything (0).
+    let reset = if code == 1 { 22 } else { 0 };
+    format!("\u{1b}[{code}m{text}\u{1b}[{reset}m")
+}
+
+/// helm's `ColorizeStatus`: deployed green, failed and unknown red, operations under
+/// way yellow, the rest plain.
+fn paint_status(status: &str, color: bool) -> String {
+    let code = match status {
+        "deployed" => 32,
+        "failed" | "unknown" => 31,
+        "pending-install" | "pending-upgrade" | "pending-rollback" | "uninstalling" => 33,
+        _ => return status.to_owned(),
+    };
+    paint(status, code, color)
+}
+
+/// helm's `ColorizeNamespace`: cyan.
+fn paint_namespace(namespace: &str, color: bool) -> String {
+    paint(namespace, 36, color)
+}
+
+/// helm's `ColorizeHeader`: bold.
+fn paint_header(header: &str, color: bool) -> String {
+    paint(header, 1, color)
 }
 
 /// `CHART` of history and list: `NAME-VERSION`, `MISSING` without chart metadata.

@@ -69,11 +69,12 @@ pub fn get_notes(release: &Release) -> String {
 }
 
 /// `helm get all` (without `--template`): the status in helm's debug mode with chart
-/// metadata, user-supplied and `computed` values, hooks, manifest and notes.
+/// metadata, user-supplied and `computed` values, hooks, manifest and notes; `color` as
+/// in [`StatusOptions::color`].
 ///
 /// # Errors
 /// As [`get_values_all`].
-pub fn get_all(release: &Release, computed: &YamlMap) -> Result<String> {
+pub fn get_all(release: &Release, computed: &YamlMap, color: bool) -> Result<String> {
     status(
         release,
         &StatusOptions {
@@ -81,6 +82,7 @@ pub fn get_all(release: &Release, computed: &YamlMap) -> Result<String> {
             include_chart: true,
             show_metadata: true,
             hide_notes: false,
+            color,
             debug: Some(computed),
         },
     )

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::gotime::{self, GO_STRING};
 use super::{OutputFormat, app_version, chart_name, encode_json, encode_yaml, table};
+use super::{paint_header, paint_namespace, paint_status};
 
 /// Flags of `helm list` that change how releases are printed.
 #[derive(Debug, Clone, Default)]
@@ -16,6 +17,9 @@ pub struct ListOptions {
     pub short: bool,
     /// `--no-headers` (table only).
     pub no_headers: bool,
+    /// Bold headers, coloured namespace and status in the table (see
+    /// [`super::StatusOptions::color`]).
+    pub color: bool,
     /// `--time-format`: a Go layout for UPDATED; `None` prints Go's `Time.String()`.
     pub time_format: Option<String>,
     /// The zone Go's `time.Local` is, which names zones in UPDATED; `None` reads `$TZ`
@@ -116,15 +120,15 @@ pub fn list(releases: &[Release], opts: &ListOptions) -> Result<String> {
                     "CHART",
                     "APP VERSION",
                 ];
-                rows.push(header.iter().map(|h| (*h).to_owned()).collect());
+                rows.push(header.iter().map(|h| paint_header(h, opts.color)).collect());
             }
             for e in elements {
                 rows.push(vec![
                     e.name,
-                    e.namespace,
+                    paint_namespace(&e.namespace, opts.color),
                     e.revision,
                     e.updated,
-                    e.status,
+                    paint_status(&e.status, opts.color),
                     e.chart,
                     e.app_version,
                 ]);

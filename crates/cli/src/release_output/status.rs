@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::gotime::{self, ANSIC};
 use super::{OutputFormat, encode_json, encode_yaml, table, yaml_of_computed, yaml_of_config};
+use super::{paint_namespace, paint_status};
 
 /// What to show besides the revision's summary; the fields are the flags of helm's
 /// `statusPrinter` plus the data its debug mode needs.
@@ -24,6 +25,9 @@ pub struct StatusOptions<'a> {
     pub show_metadata: bool,
     /// Leave out NOTES (`--hide-notes`, and always for `test`).
     pub hide_notes: bool,
+    /// Colour NAMESPACE and STATUS (helm's colour mode is not `never` and, in `auto`,
+    /// stdout is a terminal and `NO_COLOR` is unset).
+    pub color: bool,
     /// helm's debug mode (`--debug` for install/upgrade/test, always for `get all`):
     /// USER-SUPPLIED VALUES, then these COMPUTED VALUES (the chart's values coalesced
     /// with the user's, which the caller computes), then HOOKS and MANIFEST.
@@ -74,8 +78,16 @@ fn table_text(release: &Release, opts: &StatusOptions<'_>) -> Result<String> {
     if let Some(t) = is_set(info.last_deployed.as_ref()) {
         let _ = writeln!(out, "LAST DEPLOYED: {}", gotime::format(t, ANSIC, None));
     }
-    let _ = writeln!(out, "NAMESPACE: {}", release.namespace);
-    let _ = writeln!(out, "STATUS: {}", info.status);
+    let _ = writeln!(
+        out,
+        "NAMESPACE: {}",
+        paint_namespace(&release.namespace, opts.color)
+    );
+    let _ = writeln!(
+        out,
+        "STATUS: {}",
+        paint_status(info.status.as_str(), opts.color)
+    );
     let _ = writeln!(out, "REVISION: {}", release.version);
     if opts.show_metadata {
         let meta = release

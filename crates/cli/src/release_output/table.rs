@@ -44,11 +44,26 @@ fn pad_right(s: &str, width: usize) -> String {
     out
 }
 
-/// The number of terminal columns `s` takes, as mattn/go-runewidth counts them (the
-/// common cases: East Asian wide and fullwidth characters take two columns, combining
-/// marks, zero-width characters and controls none).
+/// The number of terminal columns `s` takes, as uitable measures it: colour escape
+/// sequences (`ESC [ ... m`) take none, other characters as mattn/go-runewidth counts
+/// them (the common cases: East Asian wide and fullwidth characters take two columns,
+/// combining marks, zero-width characters and controls none).
 pub fn display_width(s: &str) -> usize {
-    s.chars().map(char_width).sum()
+    let mut width = 0;
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // Skip the escape sequence through its final letter.
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+            continue;
+        }
+        width += char_width(c);
+    }
+    width
 }
 
 fn char_width(c: char) -> usize {
@@ -165,12 +180,12 @@ mod tests {
     #[test]
     fn uitable_pads_every_cell_and_splits_lines() {
         let rows = vec![
-            vec!["A".to_owned(), "LONGER".to_owned()],
+            vec!["\u{1b}[1mA\u{1b}[22m".to_owned(), "LONGER".to_owned()],
             vec!["wide 日本".to_owned(), "two\nlines".to_owned()],
         ];
         assert_eq!(
             uitable(&rows),
-            "A        \tLONGER\nwide 日本\ttwo   \n         \tlines \n"
+            "\u{1b}[1mA\u{1b}[22m        \tLONGER\nwide 日本\ttwo   \n         \tlines \n"
         );
     }
 

@@ -146,7 +146,7 @@ fn messages() {
         "uninstall_two",
         Ok(uninstall("alpha", "") + &uninstall("demo", "")),
     );
-    check("test_table", test(&record("demo.v3"), None));
+    check("test_table", test(&record("demo.v3"), None, false));
 }
 
 #[test]
@@ -178,6 +178,92 @@ fn status_in_every_format() {
     let alpha = with_resources(record("alpha.v2"), tables("alpha"));
     let ours = status(&alpha, &status_opts(OutputFormat::Table)).unwrap();
     assert_eq!(normalise_age(&ours), normalise_age(&golden("status_alpha")));
+}
+
+/// `tables` with its kinds in the order helm printed them (Go's map order is random).
+fn in_printed_order(tables: Value, printed: &str) -> Value {
+    let mut tables = tables.as_object().unwrap().clone();
+    let mut ordered = serde_json::Map::new();
+    for kind in printed.lines().filter_map(|l| l.strip_prefix("==> ")) {
+        let (k, v) = tables.remove_entry(kind).unwrap();
+        ordered.insert(k, v);
+    }
+    assert!(tables.is_empty(), "kinds helm did not print: {tables:?}");
+    Value::Object(ordered)
+}
+
+#[test]
+fn status_with_two_kinds_and_colour() {
+    for (case, color) in [("status_plain", false), ("status_plain_color", true)] {
+        let helm = golden(case);
+        let resources = in_printed_order(tables("plain"), &helm);
+        let release = with_resources(record("plain.v1.after_install"), resources);
+        let opts = StatusOptions {
+            color,
+            ..status_opts(OutputFormat::Table)
+        };
+        let ours = status(&release, &opts).unwrap();
+        assert_eq!(normalise_age(&ours), normalise_age(&helm), "{case}");
+    }
+    let opts = ListOptions {
+        color: true,
+        local_zone: Some(chrono_tz::UTC),
+        ..ListOptions::default()
+    };
+    check(
+        "list_extra_color",
+        list(&[record("plain.v1.after_install")], &opts),
+    );
+    check(
+        "history_plain_color",
+        history(
+            &[record("plain.v1.after_install")],
+            &HistoryOptions::default(),
+        ),
+    );
+}
+
+#[test]
+fn install_debug_upgrade_install_and_dry_run() {
+    let computed = computed("get_values_all_plain_json");
+    let debug = StatusOptions {
+        include_chart: true,
+        hide_notes: true,
+        debug: Some(&computed),
+        ..status_opts(OutputFormat::Table)
+    };
+    check(
+        "install_debug",
+        install(&record("plain.v1.after_install"), &debug),
+    );
+
+    let opts = StatusOptions {
+        include_chart: true,
+        ..status_opts(OutputFormat::Table)
+    };
+    let ours = upgrade_installing_notice("fresh", OutputFormat::Table)
+        + &install(&record("fresh.v1.after_install"), &opts).unwrap();
+    check("upgrade_install", Ok(ours));
+    assert_eq!(upgrade_installing_notice("fresh", OutputFormat::Json), "");
+
+    // A dry run stores nothing: the record is what helm printed as JSON in another run,
+    // so only the times (now-based) may differ from the table run.
+    let dry: Release = serde_json::from_str(&golden("install_dry_json")).unwrap();
+    let deployed = |text: &str| -> String {
+        text.lines()
+            .map(|l| {
+                if l.starts_with("LAST DEPLOYED: ") {
+                    "LAST DEPLOYED: <now>"
+                } else {
+                    l
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let ours = install(&dry, &opts).unwrap();
+    assert_eq!(deployed(&ours), deployed(&golden("install_dry_table")));
+    assert!(ours.contains("\nHOOKS:\n") && ours.contains("\nMANIFEST:\n"));
 }
 
 #[test]
@@ -316,10 +402,17 @@ fn get_subcommands() {
     check("get_hooks", Ok(get_hooks(&demo)));
     check("get_notes", Ok(get_notes(&demo)));
     check("get_notes_alpha", Ok(get_notes(&record("alpha.v2"))));
-    check("get_all", get_all(&demo, &computed("get_values_all_json")));
+    check(
+        "get_all",
+        get_all(&demo, &computed("get_values_all_json"), false),
+    );
     check(
         "get_all_rev2",
-        get_all(&record("demo.v2"), &computed("get_values_all_rev2_json")),
+        get_all(
+            &record("demo.v2"),
+            &computed("get_values_all_rev2_json"),
+            false,
+        ),
     );
 }
 

@@ -51,12 +51,23 @@ record() {
   "$KUBECTL" get secret "sh.helm.release.v1.$name.v$rev" -o json >"$here/records/$name.v$rev.json"
 }
 
-# snap NAME REV: the record as the command that made it left it (later commands change
+# snap NAME REV TAG [NAMESPACE]: the record as the command that made it left it (later commands change
 # the status of older revisions and the test results), for what that command printed.
 snap() {
-  "$KUBECTL" get secret "sh.helm.release.v1.$1.v$2" -o json >"$here/records/$1.v$2.after_$3.json"
+  "$KUBECTL" get secret "sh.helm.release.v1.$1.v$2" -n "${4:-default}" -o json \
+    >"$here/records/$1.v$2.after_$3.json"
 }
 
+# The rows `helm status` prints under RESOURCES come from the API server as
+# meta.k8s.io/v1 Tables (cells include a relative AGE); keep what the server answers for
+# demo's objects, in manifest order, as the input our printer gets.
+server=$(awk '/server:/ {print $2}' "$KUBECONFIG")
+token=$(awk '/token:/ {print $2}' "$KUBECONFIG" | tr -d '"')
+table() { # NAMESPACE PLURAL NAME
+  curl -sfk -H "Authorization: Bearer $token" \
+    -H 'Accept: application/json;as=Table;v=v1;g=meta.k8s.io,application/json' \
+    "$server/api/v1/namespaces/$1/$2/$3"
+}
 chart=$here/chart
 run install_table install demo "$chart" -f "$here/user.yaml" --set replicas=3 \
   --labels team=web,tier=front
@@ -91,6 +102,23 @@ TZ=America/St_Johns run list_nst_local list -n tz
 TZ=America/St_Johns run list_nst_local_layout list -n tz --time-format "$layout"
 run history_nst history nst -n tz
 run get_metadata_nst get metadata nst -n tz
+# Namespace "extra": a release without tests, with a Service (a second kind under
+# RESOURCES), installed with --debug and --hide-notes; colours; upgrade --install; a dry run.
+run install_debug install plain "$chart" -n extra --create-namespace \
+  --set tests=false,service=true --hide-notes --debug
+snap plain 1 install extra
+jq -n --argjson sub "$(table extra configmaps plain-sub)" \
+  --argjson cm "$(table extra configmaps plain-cm)" --argjson svc "$(table extra services plain-svc)" \
+  '{"v1/ConfigMap": [$sub, $cm], "v1/Service": [$svc]}' >"$here/records/plain.tables.json"
+run get_values_all_plain_json get values plain -n extra --all -o json
+run status_plain status plain -n extra
+NO_COLOR= run status_plain_color status plain -n extra --color always
+NO_COLOR= run list_extra_color list -n extra --color always
+NO_COLOR= run history_plain_color history plain -n extra --color always
+run upgrade_install upgrade --install fresh "$chart" -n extra --set tests=false
+snap fresh 1 install extra
+run install_dry_json install dry "$chart" -n extra --dry-run -o json
+run install_dry_table install dry "$chart" -n extra --dry-run
 run list_empty list -n empty
 run list_empty_no_headers list -n empty --no-headers
 run list_empty_short_json list -n empty -q -o json
@@ -103,18 +131,9 @@ for name in demo alpha zeta; do
   done
 done
 
-# The rows `helm status` prints under RESOURCES come from the API server as
-# meta.k8s.io/v1 Tables (cells include a relative AGE); keep what the server answers for
-# demo's objects, in manifest order, as the input our printer gets.
-server=$(awk '/server:/ {print $2}' "$KUBECONFIG")
-token=$(awk '/token:/ {print $2}' "$KUBECONFIG" | tr -d '"')
-table() {
-  curl -sfk -H "Authorization: Bearer $token" \
-    -H 'Accept: application/json;as=Table;v=v1;g=meta.k8s.io,application/json' \
-    "$server/api/v1/namespaces/default/configmaps/$1"
-}
 for name in demo alpha; do
-  jq -n --argjson sub "$(table $name-sub)" --argjson cm "$(table $name-cm)" \
+  jq -n --argjson sub "$(table default configmaps $name-sub)" \
+    --argjson cm "$(table default configmaps $name-cm)" \
     '{"v1/ConfigMap": [$sub, $cm]}' >"$here/records/$name.tables.json"
 done
 
