@@ -77,6 +77,21 @@ pub struct GlobalArgs {
     /// Path to the directory containing cached content such as charts [env: HELM_CONTENT_CACHE]
     #[arg(long, global = true, value_name = "DIR")]
     pub content_cache: Option<PathBuf>,
+    /// Username to impersonate for the operation
+    #[arg(long, global = true, value_name = "USER")]
+    pub kube_as_user: Option<String>,
+    /// Group to impersonate for the operation (can be repeated)
+    #[arg(long, global = true, value_name = "GROUP")]
+    pub kube_as_group: Vec<String>,
+    /// The address and the port for the Kubernetes API server
+    #[arg(long, global = true, env = "HELM_KUBEAPISERVER", hide_env_values = true, value_name = "URL")]
+    pub kube_apiserver: Option<String>,
+    /// Bearer token used for authentication
+    #[arg(long, global = true, env = "HELM_KUBETOKEN", hide_env_values = true, value_name = "TOKEN")]
+    pub kube_token: Option<String>,
+    /// If true, the Kubernetes API server's certificate will not be checked for validity
+    #[arg(long, global = true, env = "HELM_KUBEINSECURE_SKIP_TLS_VERIFY", hide_env_values = true)]
+    pub kube_insecure_skip_tls_verify: bool,
     /// Log level for messages on stderr; RUST_LOG, when set, takes precedence
     #[arg(long, global = true, value_enum, default_value_t = LogLevel::Warn, value_name = "LEVEL")]
     pub log_level: LogLevel,
@@ -108,6 +123,27 @@ pub enum Command {
     Completion(CompletionArgs),
     /// Run a local Kubernetes API server that helm, kubectl and charthouse can use
     Sandbox(SandboxArgs),
+    /// Install a chart (helm's `helm install`)
+    Install(crate::commands::release::install::InstallArgs),
+    /// Upgrade a release (helm's `helm upgrade`)
+    Upgrade(crate::commands::release::upgrade::UpgradeArgs),
+    /// Roll a release back or forward to a revision (helm's `helm rollback`)
+    Rollback(crate::commands::release::rollback::RollbackArgs),
+    /// Uninstall a release (helm's `helm uninstall`)
+    #[command(visible_aliases = ["un", "delete", "del"])]
+    Uninstall(crate::commands::release::uninstall::UninstallArgs),
+    /// Fetch release history (helm's `helm history`)
+    #[command(visible_alias = "hist")]
+    History(crate::commands::release::history::HistoryArgs),
+    /// Display the status of the named release (helm's `helm status`)
+    Status(crate::commands::release::status::StatusArgs),
+    /// List releases (helm's `helm list`)
+    #[command(visible_alias = "ls")]
+    List(crate::commands::release::list::ListArgs),
+    /// Download extended information of a named release (helm's `helm get`)
+    Get(crate::commands::release::get::GetArgs),
+    /// Run tests for a release (helm's `helm test`)
+    Test(crate::commands::release::test::TestArgs),
     /// Locally render templates (helm's `helm template`)
     Template(TemplateArgs),
     /// Examine a chart for possible issues (helm's `helm lint`)

@@ -6,6 +6,7 @@ pub mod lint;
 pub mod pull;
 pub mod push;
 pub mod registry;
+pub mod release;
 pub mod repo;
 pub mod sandbox;
 pub mod search;
@@ -20,6 +21,15 @@ use crate::settings::Settings;
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Version(args) => version::run(&args),
+        Command::Install(args) => release::install::run(&args, &cli.global, &Settings::from_process(&cli.global)),
+        Command::Upgrade(args) => release::upgrade::run(&args, &cli.global, &Settings::from_process(&cli.global)),
+        Command::Rollback(args) => release::rollback::run(&args, &cli.global, &Settings::from_process(&cli.global)),
+        Command::Uninstall(args) => release::uninstall::run(&args, &cli.global, &Settings::from_process(&cli.global)),
+        Command::History(args) => release::history::run(&args, &cli.global, &Settings::from_process(&cli.global)),
+        Command::Status(args) => release::status::run(&args, &cli.global, &Settings::from_process(&cli.global)),
+        Command::List(args) => release::list::run(&args, &cli.global, &Settings::from_process(&cli.global)),
+        Command::Get(args) => release::get::run(&args, &cli.global, &Settings::from_process(&cli.global)),
+        Command::Test(args) => release::test::run(&args, &cli.global, &Settings::from_process(&cli.global)),
         Command::Env(args) => env::run(&args, &Settings::from_process(&cli.global)),
         Command::Completion(args) => completion::run(&args),
         Command::Sandbox(args) => sandbox::run(&args, &Settings::from_process(&cli.global)),
