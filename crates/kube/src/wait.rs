@@ -1,7 +1,7 @@
 //! Waiting for objects: helm v4's status waiter (`pkg/kube/statuswait.go`).
 //!
 //! helm watches every kind+namespace of the objects it waits for and recomputes an
-//! object's [`kstatus`](crate::kstatus) status on each change, until every object has the
+//! object's [`kstatus`] status on each change, until every object has the
 //! desired status or the timeout passes. We do the same with as few requests as we can:
 //! one LIST per kind+namespace (by name when only one object of that kind+namespace is
 //! waited for); only when something is not yet as desired, a WATCH from that list's
