@@ -111,6 +111,8 @@ use serde_json::{Value, json};
 pub use auth::UserSpec;
 #[doc(inline)]
 pub use error::Error;
+#[doc(inline)]
+pub use simulate::READY_AFTER_ANNOTATION;
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -279,7 +279,23 @@ fn converge(state: &State, key: &Key) {
     let _ = g.put(key.clone(), new);
 }
 
-/// Follows the store and converges every interesting object `delay` after it changes.
+/// The annotation that gives one object its own simulated delay, e.g. `30s` or `500ms`:
+/// tests use it for slow hooks (a Job that takes a while to complete).
+pub const READY_AFTER_ANNOTATION: &str = "sandbox.charthouse.dev/ready-after";
+
+fn ready_after(obj: &Value) -> Option<Duration> {
+    let text = obj
+        .pointer("/metadata/annotations")
+        .and_then(|a| a.get(READY_AFTER_ANNOTATION))
+        .and_then(Value::as_str)?;
+    if let Some(ms) = text.strip_suffix("ms") {
+        return ms.parse().ok().map(Duration::from_millis);
+    }
+    text.strip_suffix('s')?.parse().ok().map(Duration::from_secs)
+}
+
+/// Follows the store and converges every interesting object `delay` after it changes
+/// (or after its own [`READY_AFTER_ANNOTATION`]).
 pub(crate) async fn run(
     state: Arc<State>,
     delay: Duration,
@@ -308,7 +324,11 @@ pub(crate) async fn run(
         let state = state.clone();
         let pending = pending.clone();
         tokio::spawn(async move {
-            tokio::time::sleep(delay).await;
+            let own = {
+                let g = state.store.lock();
+                g.get(&key).and_then(|o| ready_after(&o))
+            };
+            tokio::time::sleep(own.unwrap_or(delay)).await;
             if let Ok(mut p) = pending.lock() {
                 p.remove(&key);
             }
@@ -372,5 +392,19 @@ mod tests {
             without_times(&s),
             without_times(&desired_status(&k, &d).unwrap())
         );
+    }
+}
+
+#[cfg(test)]
+mod ready_after_tests {
+    use super::*;
+
+    #[test]
+    fn per_object_delay_annotation() {
+        let obj = |v: &str| json!({"metadata": {"annotations": {READY_AFTER_ANNOTATION: v}}});
+        assert_eq!(ready_after(&obj("30s")), Some(Duration::from_secs(30)));
+        assert_eq!(ready_after(&obj("250ms")), Some(Duration::from_millis(250)));
+        assert_eq!(ready_after(&obj("soon")), None);
+        assert_eq!(ready_after(&json!({"metadata": {}})), None);
     }
 }
