@@ -66,6 +66,30 @@ pub use render::{LintResult, RenderOptions, lint_release, template_release};
 pub use schedule::{Direction, Finished, Observer, Plan, Quiet, RunOptions, Status, run_dag};
 pub use select::{Selector, Term, select};
 
+/// `dir/rel` with `.` components dropped and `..` applied to the components before it
+/// (lexically, as Go's `filepath.Join` cleans), so paths print as people write them.
+pub(crate) fn join_clean(dir: &std::path::Path, rel: &str) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for c in dir.join(rel).components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+                    out.pop();
+                } else if !matches!(
+                    out.components().next_back(),
+                    Some(Component::RootDir | Component::Prefix(_))
+                ) {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// An I/O error's reason as Go prints it (`no such file or directory`), without Rust's
 /// `(os error 2)` suffix.
 pub(crate) fn io_reason(e: &std::io::Error) -> String {
@@ -80,5 +104,20 @@ pub(crate) fn io_reason(e: &std::io::Error) -> String {
                 None => s,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    #[test]
+    fn join_clean_is_lexical() {
+        let j = |d: &str, r: &str| super::join_clean(Path::new(d), r).display().to_string();
+        assert_eq!(j("examples/stack", "../charts/web"), "examples/charts/web");
+        assert_eq!(j("a", "./b/./c"), "a/b/c");
+        assert_eq!(j("", "../x"), "../x");
+        assert_eq!(j("/", "../x"), "/x");
+        assert_eq!(j("a", "/abs/p"), "/abs/p");
     }
 }

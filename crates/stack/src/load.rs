@@ -366,7 +366,7 @@ fn apply_overlay(
     releases: &mut [ReleaseSpec],
     ignored: &mut [bool],
 ) -> Result<()> {
-    let path = o.dir.join(&o.value);
+    let path = crate::join_clean(&o.dir, &o.value);
     let shown = path.display().to_string();
     let raw = std::fs::read(&path).map_err(|e| Error::MissingFile {
         loc: o.loc.clone(),
@@ -463,7 +463,7 @@ fn chart_ref(c: &Located, repos: &[Repository], git_cache: Option<&Path>) -> Res
             chart: chart.to_owned(),
         });
     }
-    let path = c.dir.join(&c.value);
+    let path = crate::join_clean(&c.dir, &c.value);
     if let Err(e) = std::fs::metadata(&path) {
         return Err(Error::MissingFile {
             loc: c.loc.clone(),

@@ -113,7 +113,7 @@ pub(crate) fn render_template(
 
 /// Reads one values file (rendering it first when its name ends in `.gotmpl`).
 fn read_values_file(file: &Located, data: &TemplateData, vars: &Vars) -> Result<(PathBuf, Map)> {
-    let path = file.dir.join(&file.value);
+    let path = crate::join_clean(&file.dir, &file.value);
     let shown = path.display().to_string();
     let raw = std::fs::read(&path).map_err(|e| Error::MissingFile {
         loc: file.loc.clone(),

@@ -227,7 +227,7 @@ fn chart_reference_kinds() {
             "stable/nginx".to_owned(),
             "oci://registry.example/charts/app".to_owned(),
             "git+https://git.example/org/repo@charts/app?ref=v1.2.3".to_owned(),
-            dir.path().join("./local/c").display().to_string(),
+            dir.path().join("local/c").display().to_string(),
             dir.path().join("local/c").display().to_string(),
         ]
     );
