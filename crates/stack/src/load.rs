@@ -422,7 +422,10 @@ fn apply_overlay(
         if let Some(ns) = ov.namespace {
             r.namespace = Some(ns);
         }
-        ignored[i] = ov.ignore;
+        // A later overlay may bring a release back with `ignore: false`.
+        if let Some(ignore) = ov.ignore {
+            ignored[i] = ignore;
+        }
     }
     Ok(())
 }

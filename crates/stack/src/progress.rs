@@ -274,11 +274,12 @@ impl Printer {
         Printer::new(mode, releases, Box::new(std::io::stderr()))
     }
 
-    /// Stops drawing (live lines stay on screen).
+    /// Stops drawing; every release's last line stays on screen.
     pub fn finish(&mut self) {
-        let _ = self.multi.clear();
         for bar in self.bars.iter().flatten() {
-            bar.abandon();
+            if !bar.is_finished() {
+                bar.abandon();
+            }
         }
     }
 

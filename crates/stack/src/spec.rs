@@ -383,7 +383,7 @@ pub(crate) struct OverlayRelease {
     pub(crate) version: Option<String>,
     pub(crate) set: Option<Map>,
     pub(crate) values: Vec<ValuesEntry>,
-    pub(crate) ignore: bool,
+    pub(crate) ignore: Option<bool>,
     pub(crate) chart: Option<Located>,
     pub(crate) namespace: Option<String>,
 }
@@ -412,7 +412,7 @@ pub(crate) fn overlay(node: &Node, dir: &Path) -> Result<Vec<OverlayRelease>> {
                 .map(|n| view::set_map(n, &m.path_of("set")))
                 .transpose()?,
             values: values_list(&m, dir)?,
-            ignore: m.bool("ignore")?.unwrap_or(false),
+            ignore: m.bool("ignore")?,
             chart: m
                 .get("chart")
                 .map(|n| located(n, &m.path_of("chart"), dir))

@@ -347,11 +347,25 @@ fn needs_on_an_ignored_release_are_met() {
                 "releases:\n  - {name: a, chart: c}\n  - {name: b, chart: c, needs: [a]}\nenvironments:\n  dev: {overlay: [dev.yaml]}\n",
             ),
             ("dev.yaml", "releases:\n  a: {ignore: true}\n"),
+            ("more.yaml", "releases:\n  a: {version: 2.0.0}\n"),
+            ("back.yaml", "releases:\n  a: {ignore: false}\n"),
         ],
     );
     let stack = load(dir.path(), Some("dev"));
     assert_eq!(stack.releases.len(), 1);
     assert!(stack.releases[0].needs.is_empty());
+    // A later overlay that does not mention `ignore` keeps it; `ignore: false` undoes it.
+    write(
+        dir.path(),
+        &[(
+            "stackfile.yaml",
+            "releases:\n  - {name: a, chart: c}\n  - {name: b, chart: c, needs: [a]}\nenvironments:\n  dev: {overlay: [dev.yaml, more.yaml]}\n  qa: {overlay: [dev.yaml, back.yaml]}\n",
+        )],
+    );
+    assert_eq!(load(dir.path(), Some("dev")).releases.len(), 1);
+    let qa = load(dir.path(), Some("qa"));
+    assert_eq!(qa.releases.len(), 2);
+    assert_eq!(qa.releases[1].needs, ["default/a"]);
 }
 
 #[test]
