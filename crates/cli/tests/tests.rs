@@ -7,4 +7,5 @@
 mod macros;
 
 mod cli;
+mod repo;
 mod sandbox;

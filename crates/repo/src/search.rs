@@ -14,13 +14,13 @@ const SEP: char = '\u{b}';
 
 /// One search hit.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SearchResult {
+pub struct SearchResult<'a> {
     /// `repo/chart`.
     pub name: String,
     /// 0 when the match was in the chart name, then 1, 2, 3 for the later fields.
     pub score: usize,
     /// The chart version that matched.
-    pub chart: ChartVersion,
+    pub chart: &'a ChartVersion,
 }
 
 /// What to search for.
@@ -39,7 +39,10 @@ pub struct SearchOptions {
 }
 
 /// Searches the indexes (repository name, index) as `helm search repo` does.
-pub fn search(indexes: &[(String, IndexFile)], opts: &SearchOptions) -> Result<Vec<SearchResult>> {
+pub fn search<'a>(
+    indexes: &'a [(String, IndexFile)],
+    opts: &SearchOptions,
+) -> Result<Vec<SearchResult<'a>>> {
     let constraint_text = if !opts.version.is_empty() {
         opts.version.clone()
     } else if opts.devel {
@@ -47,7 +50,6 @@ pub fn search(indexes: &[(String, IndexFile)], opts: &SearchOptions) -> Result<V
     } else {
         ">0.0.0".to_owned()
     };
-    let all_versions = opts.versions || !opts.version.is_empty();
     let matcher = match (&opts.keyword, opts.regexp) {
         (Some(k), true) => {
             Some(Matcher::Regex(regex::Regex::new(k).map_err(|e| {
@@ -57,29 +59,17 @@ pub fn search(indexes: &[(String, IndexFile)], opts: &SearchOptions) -> Result<V
         (Some(k), false) => Some(Matcher::Literal(k.to_lowercase())),
         (None, _) => None,
     };
-
     let mut results = Vec::new();
-    // helm keys its index by `repo/chart[$$version]`: a later repository with the same name
-    // replaces an earlier one, which the set reproduces.
-    let mut seen: HashSet<(String, String)> = HashSet::new();
+    // helm fills in the default constraint before building its search index, so the index
+    // holds every version (keyed `repo/chart$$version`: a later repository of the same name
+    // replaces an earlier one, which the set reproduces); the constraint step then keeps the
+    // newest match per chart.
+    let mut seen: HashSet<(String, &str)> = HashSet::new();
     for (repo, index) in indexes.iter().rev() {
         for (name, versions) in &index.entries {
             let full = format!("{repo}/{name}");
-            let candidates: &[ChartVersion] = if all_versions {
-                versions
-            } else {
-                versions.get(..1).unwrap_or_default()
-            };
-            for cv in candidates {
-                let key = (
-                    full.clone(),
-                    if all_versions {
-                        cv.version.clone()
-                    } else {
-                        String::new()
-                    },
-                );
-                if !seen.insert(key) {
+            for cv in versions {
+                if !seen.insert((full.clone(), cv.version.as_str())) {
                     continue;
                 }
                 let score = match &matcher {
@@ -90,7 +80,7 @@ pub fn search(indexes: &[(String, IndexFile)], opts: &SearchOptions) -> Result<V
                     results.push(SearchResult {
                         name: full.clone(),
                         score,
-                        chart: cv.clone(),
+                        chart: cv,
                     });
                 }
             }
@@ -126,7 +116,7 @@ fn search_line(repo: &str, cv: &ChartVersion) -> String {
 }
 
 /// helm's `SortScore`: score, then name, then newest version first.
-fn sort_results(results: &mut [SearchResult]) {
+fn sort_results(results: &mut [SearchResult<'_>]) {
     results.sort_by(|a, b| {
         a.score
             .cmp(&b.score)
@@ -135,11 +125,11 @@ fn sort_results(results: &mut [SearchResult]) {
     });
 }
 
-fn apply_constraint(
-    results: Vec<SearchResult>,
+fn apply_constraint<'a>(
+    results: Vec<SearchResult<'a>>,
     constraint: &str,
     versions: bool,
-) -> Result<Vec<SearchResult>> {
+) -> Result<Vec<SearchResult<'a>>> {
     let Some(c) = Constraints::parse(constraint) else {
         return Err(Error::usage(format!(
             "an invalid version/constraint format: improper constraint: {constraint}"
@@ -171,7 +161,7 @@ mod tests {
         IndexFile::parse(text.as_bytes(), "t").unwrap()
     }
 
-    fn names(r: &[SearchResult]) -> Vec<String> {
+    fn names(r: &[SearchResult<'_>]) -> Vec<String> {
         r.iter()
             .map(|r| format!("{} {} {}", r.name, r.chart.version, r.score))
             .collect()
@@ -184,9 +174,11 @@ mod tests {
             keyword: Some("NGINX".into()),
             ..SearchOptions::default()
         };
-        // As in helm, only the newest version of each chart is considered: nginx's is a
-        // pre-release, which the default `>0.0.0` rejects, so nginx is not listed.
-        assert_eq!(names(&search(&idx, &opts).unwrap()), ["st/proxy 0.1.0 2"]);
+        // The newest nginx is a pre-release, which the default `>0.0.0` skips.
+        assert_eq!(
+            names(&search(&idx, &opts).unwrap()),
+            ["st/nginx 1.1.0 0", "st/proxy 0.1.0 2"]
+        );
     }
 
     #[test]

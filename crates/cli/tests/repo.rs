@@ -1,0 +1,766 @@
+//! Chart repositories and OCI registries, against real servers on loopback: an HTTP chart
+//! repository (a small file server in this process), the CNCF distribution registry
+//! (Debian's docker-registry, started per test) and the real helm v4.3.1, which must accept
+//! what charthouse writes and the reverse.
+
+use std::io::{BufRead as _, BufReader, Write as _};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::macros::{charthouse, run};
+
+/// The oracle helm, installed by `scripts/helm-oracle` on first use.
+fn helm_bin() -> String {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/helm-oracle");
+    let out = Command::new("bash").arg(script).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// helm with the same clean environment as `charthouse(home)`: both share helm's files.
+fn helm(home: &Path) -> Command {
+    let mut cmd = Command::new(helm_bin());
+    cmd.env_clear()
+        .env("HOME", home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("KUBECONFIG", home.join("no-kubeconfig"));
+    cmd
+}
+
+fn ok(cmd: &mut Command) -> String {
+    let (out, stdout, stderr) = run(cmd);
+    assert!(out.status.success(), "{cmd:?} failed:\n{stdout}\n{stderr}");
+    stdout
+}
+
+fn fails(cmd: &mut Command) -> (Output, String) {
+    let (out, _, stderr) = run(cmd);
+    assert!(!out.status.success(), "{cmd:?} should have failed");
+    (out, stderr)
+}
+
+/// Writes a chart directory `dir/name` at `version`.
+fn make_chart(dir: &Path, name: &str, version: &str, description: &str) -> PathBuf {
+    let c = dir.join(name);
+    std::fs::create_dir_all(c.join("templates")).unwrap();
+    std::fs::write(
+        c.join("Chart.yaml"),
+        format!("apiVersion: v2\nname: {name}\nversion: {version}\nappVersion: \"1.0\"\ndescription: {description}\nkeywords: [web, demo]\n"),
+    )
+    .unwrap();
+    std::fs::write(c.join("values.yaml"), "port: 80\n").unwrap();
+    std::fs::write(
+        c.join("templates/cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-{{ .Chart.Name }}\ndata:\n  version: {{ .Chart.Version | quote }}\n  port: {{ .Values.port | quote }}\n",
+    )
+    .unwrap();
+    c
+}
+
+/// Packages charts with helm into `out` (helm's archive layout, so digests are helm's).
+fn helm_package(home: &Path, chart: &Path, out: &Path) -> PathBuf {
+    let stdout = ok(helm(home).arg("package").arg(chart).arg("-d").arg(out));
+    let path = stdout.trim().rsplit(": ").next().unwrap().to_owned();
+    PathBuf::from(path)
+}
+
+/// A static file server for a chart repository, optionally behind basic auth (the expected
+/// `Authorization` header value); `broken`
+/// makes it answer 500 to everything (a repository going down).
+struct FileServer {
+    url: String,
+    broken: Arc<AtomicBool>,
+}
+
+fn serve(root: PathBuf, basic_auth: Option<&str>) -> FileServer {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let broken = Arc::new(AtomicBool::new(false));
+    let flag = broken.clone();
+    let auth = basic_auth.map(str::to_owned);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let _ = answer(stream, &root, auth.as_deref(), flag.load(Ordering::SeqCst));
+        }
+    });
+    FileServer { url, broken }
+}
+
+fn answer(
+    mut stream: TcpStream,
+    root: &Path,
+    auth: Option<&str>,
+    broken: bool,
+) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    let mut authorized = auth.is_none();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':')
+            && k.eq_ignore_ascii_case("authorization")
+            && Some(v.trim()) == auth
+        {
+            authorized = true;
+        }
+    }
+    let path = request_line.split_whitespace().nth(1).unwrap_or("/");
+    let path = path
+        .split('?')
+        .next()
+        .unwrap_or("/")
+        .trim_start_matches('/');
+    let (status, body) = if broken {
+        ("500 Internal Server Error", b"down".to_vec())
+    } else if !authorized {
+        ("401 Unauthorized", b"unauthorized".to_vec())
+    } else if path.contains("..") {
+        ("404 Not Found", Vec::new())
+    } else {
+        match std::fs::read(root.join(path)) {
+            Ok(b) => ("200 OK", b),
+            Err(_) => ("404 Not Found", b"not found".to_vec()),
+        }
+    };
+    write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )?;
+    stream.write_all(&body)?;
+    stream.flush()
+}
+
+/// A distribution registry on a free loopback port, stopped on drop.
+struct Registry {
+    host: String,
+    child: Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn registry(htpasswd: bool) -> Registry {
+    let bin = ["/usr/bin/docker-registry", "/usr/sbin/docker-registry"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .unwrap_or_else(|| {
+            panic!("docker-registry is not installed: `apt-get install docker-registry` (.ci/run does this)")
+        });
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let auth = if htpasswd {
+        let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/repo/htpasswd");
+        format!("auth:\n  htpasswd:\n    realm: charthouse\n    path: {file}\n")
+    } else {
+        String::new()
+    };
+    let config = dir.path().join("config.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n{auth}",
+            dir.path().join("data").display()
+        ),
+    )
+    .unwrap();
+    let child = Command::new(bin)
+        .arg("serve")
+        .arg(&config)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let host = format!("127.0.0.1:{port}");
+    let start = Instant::now();
+    while TcpStream::connect(&host).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "registry did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Registry {
+        host,
+        child,
+        _dir: dir,
+    }
+}
+
+/// The entries of an index without the fields that record when it was made.
+fn index_entries(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with("created:") && !l.starts_with("generated:"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn repo_index_matches_helm() {
+    let home = tempfile::tempdir().unwrap();
+    let src = home.path().join("src");
+    let ours = home.path().join("ours");
+    let theirs = home.path().join("theirs");
+    for d in [&ours, &theirs] {
+        std::fs::create_dir_all(d.join("sub")).unwrap();
+    }
+    for (v, sub) in [("0.1.0", false), ("0.2.0", false), ("1.0.0-rc.1", true)] {
+        let c = make_chart(&src, "web", v, "A web app");
+        let out = if sub { "sub" } else { "" };
+        let pkg = helm_package(home.path(), &c, &ours.join(out));
+        std::fs::copy(&pkg, theirs.join(out).join(pkg.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(ours.join("junk.tgz"), b"not a chart").unwrap();
+    std::fs::write(theirs.join("junk.tgz"), b"not a chart").unwrap();
+    ok(charthouse(home.path())
+        .args(["repo", "index"])
+        .arg(&ours)
+        .args(["--url", "https://charts.example.com/x"]));
+    ok(helm(home.path())
+        .args(["repo", "index"])
+        .arg(&theirs)
+        .args(["--url", "https://charts.example.com/x"]));
+    eqnice!(
+        index_entries(&theirs.join("index.yaml")),
+        index_entries(&ours.join("index.yaml"))
+    );
+
+    // --merge: entries of the other index that the directory lacks are added.
+    let other = make_chart(&src, "db", "3.0.0", "A database");
+    let extra = home.path().join("extra");
+    helm_package(home.path(), &other, &extra);
+    ok(helm(home.path()).args(["repo", "index"]).arg(&extra));
+    for d in [&ours, &theirs] {
+        let tool = if d == &ours {
+            charthouse(home.path())
+        } else {
+            helm(home.path())
+        };
+        let mut tool = tool;
+        ok(tool
+            .args(["repo", "index"])
+            .arg(d)
+            .arg("--merge")
+            .arg(extra.join("index.yaml")));
+    }
+    eqnice!(
+        index_entries(&theirs.join("index.yaml")),
+        index_entries(&ours.join("index.yaml"))
+    );
+}
+
+#[test]
+fn http_repository_add_search_pull_template() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let site = h.join("site");
+    for (v, d) in [
+        ("0.1.0", "First <web> app"),
+        ("0.2.0", "A web app"),
+        ("1.0.0-beta.1", "A web app"),
+    ] {
+        helm_package(h, &make_chart(&h.join("src"), "web", v, d), &site);
+    }
+    helm_package(
+        h,
+        &make_chart(&h.join("src2"), "proxy", "2.1.0", "Sits in front of web"),
+        &site,
+    );
+    ok(helm(h).args(["repo", "index"]).arg(&site));
+    let server = serve(site.clone(), None);
+
+    eqnice!(
+        "\"st\" has been added to your repositories\n",
+        ok(charthouse(h).args(["repo", "add", "st", &server.url]))
+    );
+    eqnice!(
+        "\"st\" already exists with the same configuration, skipping\n",
+        ok(charthouse(h).args(["repo", "add", "st", &server.url]))
+    );
+    let (_, err) = fails(charthouse(h).args(["repo", "add", "st", "http://127.0.0.1:9/"]));
+    eqnice!(
+        "Error: repository name (st) already exists, please specify a different name\n",
+        err
+    );
+
+    // helm reads the repositories file and cache charthouse wrote, and prints the same.
+    for args in [
+        vec!["repo", "list"],
+        vec!["repo", "list", "-o", "json"],
+        vec!["repo", "list", "-o", "yaml"],
+        vec!["search", "repo", "web"],
+        vec!["search", "repo", "web", "--versions"],
+        vec!["search", "repo", "web", "--devel", "-o", "json"],
+        vec!["search", "repo", "web", "--version", "^0.1", "-o", "yaml"],
+        vec!["search", "repo", "-r", "^pro"],
+        vec!["search", "repo", "nothing-matches"],
+        vec!["search", "repo", "web", "--max-col-width", "8"],
+        vec!["search", "repo"],
+    ] {
+        eqnice!(ok(helm(h).args(&args)), ok(charthouse(h).args(&args)));
+    }
+
+    // pull by REPO/CHART with a constraint, by --repo, by URL: the bytes helm serves.
+    let dest = h.join("pulled");
+    std::fs::create_dir_all(&dest).unwrap();
+    ok(charthouse(h)
+        .args(["pull", "st/web", "--version", "~0.1", "-d"])
+        .arg(&dest));
+    assert_eq!(
+        std::fs::read(dest.join("web-0.1.0.tgz")).unwrap(),
+        std::fs::read(site.join("web-0.1.0.tgz")).unwrap()
+    );
+    ok(charthouse(h)
+        .args(["pull", "proxy", "--repo", &server.url, "--untar", "-d"])
+        .arg(&dest));
+    assert!(dest.join("proxy/Chart.yaml").is_file());
+    let url = format!("{}/web-0.2.0.tgz", server.url);
+    ok(charthouse(h).args(["pull", &url, "-d"]).arg(&dest));
+    assert!(dest.join("web-0.2.0.tgz").is_file());
+
+    // template of remote references renders what helm renders.
+    for args in [
+        vec!["template", "r", "st/web"],
+        vec!["template", "r", "st/web", "--version", "0.1.0"],
+        vec!["template", "r", "st/web", "--devel"],
+        vec![
+            "template",
+            "r",
+            "web",
+            "--repo",
+            server.url.as_str(),
+            "--version",
+            "<0.2",
+        ],
+    ] {
+        eqnice!(ok(helm(h).args(&args)), ok(charthouse(h).args(&args)));
+    }
+
+    // Missing versions and charts: helm's message, plus the versions that exist.
+    let (_, err) = fails(charthouse(h).args(["template", "r", "st/web", "--version", "^5"]));
+    eqnice!(
+        "Error: chart \"web\" matching ^5 not found in st index. (try 'helm repo update'): no chart version found for web-^5 (available versions: 1.0.0-beta.1, 0.2.0, 0.1.0)\n",
+        err
+    );
+    let (_, err) = fails(charthouse(h).args(["pull", "nope/web"]));
+    eqnice!("Error: repo nope not found\n", err);
+
+    // remove drops the entry and its cache files.
+    eqnice!(
+        "\"st\" has been removed from your repositories\n",
+        ok(charthouse(h).args(["repo", "remove", "st"]))
+    );
+    assert!(!h.join(".cache/helm/repository/st-index.yaml").exists());
+    let (_, err) = fails(charthouse(h).args(["repo", "remove", "st"]));
+    eqnice!("Error: no repositories configured\n", err);
+}
+
+#[test]
+fn failed_update_keeps_other_repositories_and_old_cache() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let site = h.join("site");
+    helm_package(
+        h,
+        &make_chart(&h.join("src"), "web", "0.1.0", "A web app"),
+        &site,
+    );
+    ok(helm(h).args(["repo", "index"]).arg(&site));
+    let good = serve(site.clone(), None);
+    let flaky = serve(site.clone(), None);
+    ok(charthouse(h).args(["repo", "add", "good", &good.url]));
+    ok(charthouse(h).args(["repo", "add", "flaky", &flaky.url]));
+    let cache = h.join(".cache/helm/repository");
+    let before = std::fs::read(cache.join("flaky-index.yaml")).unwrap();
+
+    // A new version appears; one repository goes down.
+    helm_package(
+        h,
+        &make_chart(&h.join("src"), "web", "0.2.0", "A web app"),
+        &site,
+    );
+    ok(helm(h).args(["repo", "index"]).arg(&site));
+    flaky.broken.store(true, Ordering::SeqCst);
+    let (out, stdout, stderr) = run(charthouse(h).args(["repo", "update"]));
+    assert!(!out.status.success());
+    assert!(
+        stdout.contains("...Successfully got an update from the \"good\" chart repository\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "...Unable to get an update from the \"flaky\" chart repository ({}):\n\tfailed to fetch {}/index.yaml : 500 Internal Server Error\n",
+            flaky.url, flaky.url
+        )),
+        "{stdout}"
+    );
+    eqnice!(
+        format!(
+            "Error: failed to update the following repositories: [{}]\n",
+            flaky.url
+        ),
+        stderr
+    );
+    assert_eq!(
+        std::fs::read(cache.join("flaky-index.yaml")).unwrap(),
+        before
+    );
+    assert!(
+        std::fs::read_to_string(cache.join("good-index.yaml"))
+            .unwrap()
+            .contains("0.2.0")
+    );
+
+    // Unknown names are refused before anything is fetched.
+    let (_, err) = fails(charthouse(h).args(["repo", "update", "nope"]));
+    eqnice!(
+        "Error: no repositories found matching 'nope'.  Nothing will be updated\n",
+        err
+    );
+}
+
+#[test]
+fn basic_auth_repository_and_clear_errors() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let site = h.join("site");
+    helm_package(
+        h,
+        &make_chart(&h.join("src"), "web", "0.1.0", "A web app"),
+        &site,
+    );
+    ok(helm(h).args(["repo", "index"]).arg(&site));
+    let server = serve(site.clone(), Some("Basic Ym9iOnNlY3JldA==")); // bob:secret
+
+    let (_, err) = fails(charthouse(h).args(["repo", "add", "priv", &server.url]));
+    assert!(err.contains(&format!("looks like \"{}\" is not a valid chart repository or cannot be reached: failed to fetch {}/index.yaml : 401 Unauthorized", server.url, server.url)), "{err}");
+    ok(charthouse(h).args([
+        "repo",
+        "add",
+        "priv",
+        &server.url,
+        "--username",
+        "bob",
+        "--password",
+        "secret",
+    ]));
+    // helm uses the credentials charthouse stored.
+    ok(helm(h).args(["pull", "priv/web", "-d"]).arg(h));
+    ok(charthouse(h).args(["template", "r", "priv/web"]));
+
+    // Unreachable: the URL and the cause.
+    let (_, err) = fails(charthouse(h).args(["repo", "add", "down", "http://127.0.0.1:9/"]));
+    eqnice!(
+        "Error: looks like \"http://127.0.0.1:9/\" is not a valid chart repository or cannot be reached: Get \"http://127.0.0.1:9/index.yaml\": connect: connection refused\n",
+        err
+    );
+
+    // An index whose digest does not match the archive, and an archive that is not one.
+    let bad = h.join("bad");
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::copy(site.join("web-0.1.0.tgz"), bad.join("web-0.1.0.tgz")).unwrap();
+    std::fs::write(bad.join("broken-1.0.0.tgz"), b"this is not gzip").unwrap();
+    let broken_digest = {
+        use sha2_digest::hex_sha256;
+        hex_sha256(b"this is not gzip")
+    };
+    std::fs::write(
+        bad.join("index.yaml"),
+        format!("apiVersion: v1\nentries:\n  web:\n  - name: web\n    version: 0.1.0\n    digest: {}\n    urls: [web-0.1.0.tgz]\n  broken:\n  - name: broken\n    version: 1.0.0\n    digest: {broken_digest}\n    urls: [broken-1.0.0.tgz]\n", "ab".repeat(32)),
+    )
+    .unwrap();
+    let bad_server = serve(bad, None);
+    ok(charthouse(h).args(["repo", "add", "bad", &bad_server.url]));
+    let (_, err) = fails(charthouse(h).args(["pull", "bad/web", "-d"]).arg(h));
+    assert!(
+        err.starts_with(&format!(
+            "Error: digest mismatch for {}/web-0.1.0.tgz: expected {}",
+            bad_server.url,
+            "ab".repeat(32)
+        )),
+        "{err}"
+    );
+    let (_, err) = fails(charthouse(h).args(["pull", "bad/broken", "-d"]).arg(h));
+    assert!(
+        err.starts_with(&format!(
+            "Error: corrupt chart archive {}/broken-1.0.0.tgz: ",
+            bad_server.url
+        )),
+        "{err}"
+    );
+}
+
+/// sha256 without another dependency: `sha256sum`, which coreutils has everywhere.
+mod sha2_digest {
+    pub fn hex_sha256(data: &[u8]) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        std::fs::write(&p, data).unwrap();
+        let out = std::process::Command::new("sha256sum")
+            .arg(&p)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_owned()
+    }
+}
+
+#[test]
+fn oci_push_pull_interop_with_helm() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let reg = registry(false);
+    let pkgs = h.join("pkgs");
+    let ours = helm_package(
+        h,
+        &make_chart(&h.join("a"), "web", "0.1.0", "A web app"),
+        &pkgs,
+    );
+    let theirs = helm_package(
+        h,
+        &make_chart(&h.join("b"), "web", "0.2.0+build.7", "A web app"),
+        &pkgs,
+    );
+    let remote = format!("oci://{}/charts", reg.host);
+
+    // charthouse pushes, helm pulls the same bytes.
+    let out = ok(charthouse(h)
+        .arg("push")
+        .arg(&ours)
+        .args([&remote, "--plain-http"]));
+    assert!(
+        out.starts_with(&format!(
+            "Pushed: {}/charts/web:0.1.0\nDigest: sha256:",
+            reg.host
+        )),
+        "{out}"
+    );
+    let hdest = h.join("helm-pulled");
+    std::fs::create_dir_all(&hdest).unwrap();
+    ok(helm(h)
+        .args([
+            "pull",
+            &format!("{remote}/web"),
+            "--version",
+            "0.1.0",
+            "--plain-http",
+            "-d",
+        ])
+        .arg(&hdest));
+    assert_eq!(
+        std::fs::read(hdest.join("web-0.1.0.tgz")).unwrap(),
+        std::fs::read(&ours).unwrap()
+    );
+
+    // helm pushes (a version with build metadata: tag 0.2.0_build.7), charthouse pulls.
+    ok(helm(h)
+        .arg("push")
+        .arg(&theirs)
+        .args([&remote, "--plain-http"]));
+    let cdest = h.join("ch-pulled");
+    let out = ok(charthouse(h)
+        .args(["pull", &format!("{remote}/web"), "--plain-http", "-d"])
+        .arg(&cdest));
+    assert!(
+        out.starts_with(&format!(
+            "Pulled: {}/charts/web:0.2.0_build.7\nDigest: sha256:",
+            reg.host
+        )),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read(cdest.join("web-0.2.0+build.7.tgz")).unwrap(),
+        std::fs::read(&theirs).unwrap()
+    );
+
+    // Constraints, tags and digests in references; template renders what helm renders.
+    let digest = out
+        .lines()
+        .nth(1)
+        .unwrap()
+        .trim_start_matches("Digest: ")
+        .to_owned();
+    for args in [
+        vec![
+            "template".to_owned(),
+            "r".into(),
+            format!("{remote}/web"),
+            "--version".into(),
+            "~0.1".into(),
+            "--plain-http".into(),
+        ],
+        vec![
+            "template".to_owned(),
+            "r".into(),
+            format!("{remote}/web:0.1.0"),
+            "--plain-http".into(),
+        ],
+        vec![
+            "template".to_owned(),
+            "r".into(),
+            format!("{remote}/web@{digest}"),
+            "--plain-http".into(),
+        ],
+    ] {
+        eqnice!(ok(helm(h).args(&args)), ok(charthouse(h).args(&args)));
+    }
+    let (_, err) = fails(charthouse(h).args([
+        "pull",
+        &format!("{remote}/web"),
+        "--version",
+        "^3",
+        "--plain-http",
+    ]));
+    assert!(
+        err.contains("could not locate a version matching provided version string ^3")
+            && err.contains("0.2.0+build.7, 0.1.0"),
+        "{err}"
+    );
+}
+
+#[test]
+fn oci_registry_with_basic_auth_and_login() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let reg = registry(true);
+    let pkg = helm_package(
+        h,
+        &make_chart(&h.join("a"), "web", "0.3.0", "A web app"),
+        &h.join("pkgs"),
+    );
+    let remote = format!("oci://{}/team", reg.host);
+
+    let (_, err) = fails(
+        charthouse(h)
+            .arg("push")
+            .arg(&pkg)
+            .args([&remote, "--plain-http"]),
+    );
+    assert!(err.contains("401 Unauthorized"), "{err}");
+    let (_, err) = fails(charthouse(h).args([
+        "registry",
+        "login",
+        &reg.host,
+        "-u",
+        "alice",
+        "-p",
+        "wrong",
+        "--plain-http",
+    ]));
+    assert!(err.contains("401 Unauthorized"), "{err}");
+    ok(charthouse(h).args([
+        "registry",
+        "login",
+        &reg.host,
+        "-u",
+        "alice",
+        "-p",
+        "wonderland",
+        "--plain-http",
+    ]));
+    ok(charthouse(h)
+        .arg("push")
+        .arg(&pkg)
+        .args([&remote, "--plain-http"]));
+    // helm uses the login charthouse stored in helm's credentials file.
+    ok(helm(h)
+        .args([
+            "pull",
+            &format!("{remote}/web"),
+            "--version",
+            "0.3.0",
+            "--plain-http",
+            "-d",
+        ])
+        .arg(h));
+    ok(charthouse(h).args(["template", "r", &format!("{remote}/web"), "--plain-http"]));
+    ok(charthouse(h).args(["registry", "logout", &reg.host]));
+    let (_, err) = fails(
+        charthouse(h)
+            .args([
+                "pull",
+                &format!("{remote}/web"),
+                "--plain-http",
+                "--version",
+                "0.3.0",
+                "-d",
+            ])
+            .arg(h.join("x")),
+    );
+    assert!(err.contains("401 Unauthorized"), "{err}");
+    // And the reverse: helm logs in, charthouse pulls with helm's stored credentials.
+    ok(helm(h).args([
+        "registry",
+        "login",
+        &reg.host,
+        "-u",
+        "alice",
+        "-p",
+        "wonderland",
+        "--plain-http",
+    ]));
+    ok(charthouse(h)
+        .args(["pull", &format!("{remote}/web"), "--plain-http", "-d"])
+        .arg(h.join("y")));
+    assert!(h.join("y/web-0.3.0.tgz").is_file());
+}
+
+#[test]
+fn repo_file_written_by_helm_is_used() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let site = h.join("site");
+    helm_package(
+        h,
+        &make_chart(&h.join("src"), "web", "0.1.0", "A web app"),
+        &site,
+    );
+    ok(helm(h).args(["repo", "index"]).arg(&site));
+    let server = serve(site, None);
+    ok(helm(h).args(["repo", "add", "hst", &server.url]));
+    eqnice!(
+        ok(helm(h).args(["search", "repo", "hst/"])),
+        ok(charthouse(h).args(["search", "repo", "hst/"]))
+    );
+    ok(charthouse(h).args(["repo", "update", "hst"]));
+    ok(charthouse(h).args(["repo", "add", "second", &server.url]));
+    eqnice!(
+        ok(helm(h).args(["repo", "list"])),
+        ok(charthouse(h).args(["repo", "list"]))
+    );
+    // Settings through helm's environment variables are honoured.
+    let alt = h.join("alt");
+    let mut cmd = charthouse(h);
+    cmd.env("HELM_REPOSITORY_CONFIG", alt.join("repos.yaml"))
+        .env("HELM_REPOSITORY_CACHE", alt.join("cache"))
+        .args(["repo", "add", "x", &server.url]);
+    ok(&mut cmd);
+    assert!(alt.join("repos.yaml").is_file() && alt.join("cache/x-index.yaml").is_file());
+}
