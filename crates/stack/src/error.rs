@@ -193,6 +193,15 @@ pub enum Error {
         /// The chart reference.
         chart: String,
     },
+    /// A cluster operation on a release failed (install, upgrade, uninstall, reading its
+    /// history, fetching its chart).
+    #[error("release {release}: {message}")]
+    Cluster {
+        /// The release (`namespace/name`).
+        release: String,
+        /// The cause, with helm's wording.
+        message: String,
+    },
 }
 
 impl Error {
@@ -216,6 +225,7 @@ impl Error {
             Error::Git { .. } => "Git",
             Error::Render { .. } => "Render",
             Error::RemoteChart { .. } => "RemoteChart",
+            Error::Cluster { .. } => "Cluster",
         }
     }
 }

@@ -31,7 +31,9 @@
 //! # Ok(()) }
 //! ```
 
+pub mod cluster;
 mod config;
+mod diff;
 mod dag;
 mod dotenv;
 mod error;
@@ -49,6 +51,7 @@ mod values;
 mod view;
 mod yaml;
 
+pub use diff::{manifest_diff, mask_secrets};
 pub use config::{DEFAULTS_FILE, Defaults, find_defaults, load_defaults};
 pub use dag::{check_cycles, topological_order};
 pub use dotenv::parse_dotenv;

@@ -224,7 +224,6 @@ pub enum Mode {
 /// Prints progress for a [`crate::run_dag`] run (on stderr).
 pub struct Printer {
     mode: Mode,
-    multi: MultiProgress,
     bars: Vec<Option<ProgressBar>>,
     out: Box<dyn Write + Send>,
 }
@@ -257,7 +256,6 @@ impl Printer {
         }
         Printer {
             mode,
-            multi,
             bars,
             out,
         }
