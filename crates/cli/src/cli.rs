@@ -12,6 +12,7 @@ use crate::commands::{
     completion::CompletionArgs, env::EnvArgs, lint::LintArgs, sandbox::SandboxArgs, show::ShowArgs,
     template::TemplateArgs, version::VersionArgs,
 };
+use crate::commands::stack::StackArgs;
 use crate::commands::{
     pull::PullArgs, push::PushArgs, registry::RegistryArgs, repo::RepoArgs, search::SearchArgs,
 };
@@ -150,6 +151,8 @@ pub enum Command {
     Lint(LintArgs),
     /// Show information of a chart (helm's `helm show`)
     Show(ShowArgs),
+    /// Releases of a stackfile across environments: build, list, template, lint
+    Stack(StackArgs),
     /// Add, list, remove, update, and index chart repositories (helm's `helm repo`)
     Repo(RepoArgs),
     /// Search for a keyword in charts (helm's `helm search repo`)

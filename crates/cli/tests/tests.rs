@@ -9,3 +9,4 @@ mod macros;
 mod cli;
 mod repo;
 mod sandbox;
+mod stack;

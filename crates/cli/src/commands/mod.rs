@@ -11,6 +11,7 @@ pub mod repo;
 pub mod sandbox;
 pub mod search;
 pub mod show;
+pub mod stack;
 pub mod template;
 pub mod version;
 
@@ -36,6 +37,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Template(args) => template::run(&args, &Settings::from_process(&cli.global)),
         Command::Lint(args) => lint::run(&args, &Settings::from_process(&cli.global)),
         Command::Show(args) => show::run(&args),
+        Command::Stack(args) => {
+            stack::run(&args, &cli.global, &Settings::from_process(&cli.global))
+        }
         Command::Repo(args) => repo::run(&args, &Settings::from_process(&cli.global)),
         Command::Search(args) => search::run(&args, &Settings::from_process(&cli.global)),
         Command::Pull(args) => pull::run(&args, &Settings::from_process(&cli.global)),
