@@ -99,6 +99,10 @@ pub async fn install(ctx: &Context, opts: InstallOptions) -> Result<Release> {
     if opts.dry_run == DryRun::Client {
         return dry_run_client(opts).await;
     }
+    if opts.create_namespace && !opts.dry_run.is_dry_run() {
+        // Before the lease, which lives in the namespace.
+        create_namespace(ctx, &ctx.namespace).await?;
+    }
     let locked = lock::lock(ctx, &opts.name, opts.dry_run.is_dry_run()).await?;
     let result = install_locked(ctx, &locked, opts).await;
     locked.release().await;
@@ -193,9 +197,6 @@ pub(crate) async fn install_locked(
     if opts.dry_run.is_dry_run() {
         set_status(&mut rel, Status::PendingInstall, "Dry run complete");
         return Ok(rel);
-    }
-    if opts.create_namespace {
-        create_namespace(ctx, &ctx.namespace).await?;
     }
     if opts.replace
         && let Some(last) = locked.latest()

@@ -150,6 +150,10 @@ pub async fn upgrade(ctx: &Context, opts: UpgradeOptions) -> Result<UpgradeOutco
             "invalid operation: cannot use force conflicts and force replace together".into(),
         ));
     }
+    if opts.install && opts.create_namespace && !opts.dry_run.is_dry_run() {
+        // Before the lease, which lives in the namespace.
+        crate::install::create_namespace(ctx, &ctx.namespace).await?;
+    }
     let locked = lock::lock(ctx, &opts.name, opts.dry_run.is_dry_run()).await?;
     let result = if opts.install
         && !locked
@@ -461,7 +465,7 @@ async fn fail(
 }
 
 /// helm's `reuseValues`.
-fn reuse_values(
+pub(crate) fn reuse_values(
     opts: &UpgradeOptions,
     chart: &mut Chart,
     current: &Release,
