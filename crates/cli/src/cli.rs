@@ -124,6 +124,8 @@ pub enum Command {
     Completion(CompletionArgs),
     /// Run a local Kubernetes API server that helm, kubectl and charthouse can use
     Sandbox(SandboxArgs),
+    /// Start a sandbox cluster, sync the example stack into it (dev, then prod), and keep it running
+    Demo(crate::commands::demo::DemoArgs),
     /// Install a chart (helm's `helm install`)
     Install(crate::commands::release::install::InstallArgs),
     /// Upgrade a release (helm's `helm upgrade`)

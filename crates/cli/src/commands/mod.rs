@@ -1,6 +1,7 @@
 //! One module per subcommand: translate arguments, call the library, print.
 
 pub mod completion;
+pub mod demo;
 pub mod env;
 pub mod lint;
 pub mod pull;
@@ -12,6 +13,7 @@ pub mod sandbox;
 pub mod search;
 pub mod show;
 pub mod stack;
+pub mod stack_cluster;
 pub mod template;
 pub mod version;
 
@@ -22,6 +24,7 @@ use crate::settings::Settings;
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Version(args) => version::run(&args),
+        Command::Demo(args) => demo::run(&args, &cli.global, &Settings::from_process(&cli.global)),
         Command::Install(args) => release::install::run(&args, &cli.global, &Settings::from_process(&cli.global)),
         Command::Upgrade(args) => release::upgrade::run(&args, &cli.global, &Settings::from_process(&cli.global)),
         Command::Rollback(args) => release::rollback::run(&args, &cli.global, &Settings::from_process(&cli.global)),
