@@ -105,14 +105,21 @@ pub fn chart_record(chart: &Chart) -> Result<ChartRecord> {
     Ok(ChartRecord {
         metadata: Some(metadata),
         lock,
-        templates: Some(chart.templates.iter().map(file).collect()),
+        // Go's loader appends to nil slices, so a chart without templates or extra files
+        // stores `null`, not `[]` (helm `pkg/chart/v2/loader/load.go`).
+        templates: non_empty(chart.templates.iter().map(file).collect()),
         values: Some(values_to_json(&chart.values)?),
         schema: chart.schema.clone(),
         schemamodtime: GoTime::zero(),
-        files: Some(chart.files.iter().map(file).collect()),
+        files: non_empty(chart.files.iter().map(file).collect()),
         modtime: None,
         extra: Map::new(),
     })
+}
+
+/// `None` for an empty list, as a nil Go slice marshals to `null`.
+fn non_empty<T>(items: Vec<T>) -> Option<Vec<T>> {
+    if items.is_empty() { None } else { Some(items) }
 }
 
 fn dependency(d: &charthouse_chart::Dependency) -> Result<record::Dependency> {

@@ -33,7 +33,7 @@ pub enum Error {
         holder: String,
     },
     /// Reading or writing release records failed.
-    #[error("{step}: {source}")]
+    #[error("{step}: {}", storage_message(source.as_ref()))]
     Storage {
         /// What was being done.
         step: String,
@@ -86,5 +86,13 @@ impl Error {
             step: step.into(),
             source: Box::new(source),
         }
+    }
+}
+
+/// An API server's answer as client-go prints it (its message only); other causes as is.
+fn storage_message(source: &(dyn std::error::Error + Send + Sync + 'static)) -> String {
+    match source.downcast_ref::<kube::Error>() {
+        Some(e) => charthouse_kube::apply::api_message(e),
+        None => source.to_string(),
     }
 }

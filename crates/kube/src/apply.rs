@@ -261,3 +261,12 @@ fn to_json(obj: kube::api::DynamicObject) -> Result<Value> {
         message: format!("server answered with an object that does not serialize: {e}"),
     })
 }
+
+/// The text client-go shows for a failed request: the API server's `Status` message
+/// alone (kube-rs' own display adds the reason and a debug dump of the `Status`).
+pub fn api_message(err: &kube::Error) -> String {
+    match err {
+        kube::Error::Api(status) if !status.message.is_empty() => status.message.clone(),
+        other => other.to_string(),
+    }
+}

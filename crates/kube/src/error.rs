@@ -21,7 +21,7 @@ pub enum Error {
         source: kube::Error,
     },
     /// An API request failed.
-    #[error("{step} {object}: {source}")]
+    #[error("{step} {object}: {}", crate::apply::api_message(source))]
     Api {
         /// What was being done (`get`, `apply`, `delete`, `list`, …).
         step: &'static str,
