@@ -7,6 +7,7 @@
 mod macros;
 
 mod cli;
+mod demo;
 mod repo;
 mod sandbox;
 mod stack;
