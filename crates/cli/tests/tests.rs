@@ -11,3 +11,4 @@ mod demo;
 mod repo;
 mod sandbox;
 mod stack;
+mod stack_sync;

@@ -1,0 +1,331 @@
+//! `charthouse stack sync|diff|apply|delete|get|status` against a sandbox process.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::macros::{charthouse, run};
+
+/// A sandbox process, killed on drop.
+struct Cluster {
+    child: Child,
+    kubeconfig: PathBuf,
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn cluster(home: &Path) -> Cluster {
+    let kubeconfig = home.join("kubeconfig");
+    let child = charthouse(home)
+        .args([
+            "sandbox",
+            "--listen",
+            "127.0.0.1:0",
+            "--simulate-workloads",
+            "--kubeconfig-out",
+        ])
+        .arg(&kubeconfig)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !kubeconfig.exists() {
+        assert!(Instant::now() < deadline, "sandbox did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    Cluster { child, kubeconfig }
+}
+
+/// `charthouse` against the cluster, in `dir`.
+fn ch(home: &Path, c: &Cluster, dir: &Path) -> Command {
+    let mut cmd = charthouse(home);
+    cmd.env("KUBECONFIG", &c.kubeconfig).current_dir(dir);
+    cmd
+}
+
+const CHART_YAML: &str = "apiVersion: v2\nname: app\nversion: 1.0.0\nappVersion: \"1.0\"\n";
+const TEMPLATE: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  color: {{ .Values.color | quote }}\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ .Release.Name }}\nstringData:\n  password: {{ .Values.password | quote }}\n";
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+/// A stack of three releases (`db`, then `api` and `web` which need it) with a prod overlay.
+fn stack(dir: &Path) {
+    write(dir, "charts/app/Chart.yaml", CHART_YAML);
+    write(
+        dir,
+        "charts/app/values.yaml",
+        "color: blue\npassword: s3cret\n",
+    );
+    write(dir, "charts/app/templates/all.yaml", TEMPLATE);
+    write(
+        dir,
+        "stackfile.yaml",
+        "releases:\n  - name: db\n    namespace: shop\n    chart: charts/app\n  - name: api\n    namespace: shop\n    chart: charts/app\n    needs: [shop/db]\n  - name: web\n    namespace: shop\n    chart: charts/app\n    needs: [shop/db]\n    set: {color: green}\nenvironments:\n  prod:\n    overlay: env/prod.yaml\nhelmDefaults:\n  createNamespace: true\n",
+    );
+    write(
+        dir,
+        "env/prod.yaml",
+        "releases:\n  web:\n    set: {color: red, password: prod-secret}\n",
+    );
+}
+
+fn revisions(home: &Path, c: &Cluster, dir: &Path, name: &str) -> usize {
+    let (out, stdout, stderr) =
+        run(ch(home, c, dir).args(["history", name, "-n", "shop", "-o", "json"]));
+    assert!(out.status.success(), "{stderr}");
+    serde_json::from_str::<Vec<serde_json::Value>>(&stdout)
+        .unwrap()
+        .len()
+}
+
+#[test]
+fn sync_is_idempotent_and_only_touches_what_changed() {
+    let home = tempfile::tempdir().unwrap();
+    let c = cluster(home.path());
+    let dir = home.path().join("stack");
+    stack(&dir);
+
+    let (out, stdout, stderr) = run(ch(home.path(), &c, &dir).args(["stack", "sync"]));
+    assert!(out.status.success(), "{stderr}");
+    for name in ["db", "api", "web"] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with(name) && l.contains("installed")),
+            "{stdout}"
+        );
+    }
+    // Needs first: db finished before api and web started.
+    let pos = |s: &str| {
+        stderr
+            .find(s)
+            .unwrap_or_else(|| panic!("{s} missing in {stderr}"))
+    };
+    assert!(
+        pos("shop/db: installed") < pos("shop/api: started"),
+        "{stderr}"
+    );
+
+    // The same stack again: nothing changes, no revision is written.
+    let (out, stdout, stderr) = run(ch(home.path(), &c, &dir).args(["stack", "sync"]));
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(stdout.matches("unchanged").count(), 3, "{stdout}");
+    assert_eq!(revisions(home.path(), &c, &dir, "web"), 1);
+
+    // prod changes only web.
+    let (out, stdout, stderr) =
+        run(ch(home.path(), &c, &dir).args(["stack", "-e", "prod", "sync"]));
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("web") && l.contains("upgraded") && l.contains(" 2 ")),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("db") && l.contains("unchanged")),
+        "{stdout}"
+    );
+    assert_eq!(revisions(home.path(), &c, &dir, "db"), 1);
+    assert_eq!(revisions(home.path(), &c, &dir, "web"), 2);
+}
+
+#[test]
+fn diff_masks_secrets_and_reports_changes_in_the_exit_code() {
+    let home = tempfile::tempdir().unwrap();
+    let c = cluster(home.path());
+    let dir = home.path().join("stack");
+    stack(&dir);
+    let (out, _, stderr) = run(ch(home.path(), &c, &dir).args(["stack", "sync"]));
+    assert!(out.status.success(), "{stderr}");
+
+    let (out, stdout, stderr) =
+        run(ch(home.path(), &c, &dir).args(["stack", "diff", "--detailed-exitcode"]));
+    assert_eq!(out.status.code(), Some(0), "no changes: {stdout}{stderr}");
+    assert_eq!(stdout, "");
+
+    let (out, stdout, _) = run(ch(home.path(), &c, &dir).args([
+        "stack",
+        "-e",
+        "prod",
+        "diff",
+        "--detailed-exitcode",
+        "--color",
+        "never",
+    ]));
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
+    assert!(
+        stdout.contains("--- shop/web (live)\n+++ shop/web (proposed)\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("-  color: \"green\"\n+  color: \"red\"\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("-  password: (masked sha256:"), "{stdout}");
+    assert!(
+        !stdout.contains("s3cret") && !stdout.contains("prod-secret"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("shop/db"), "db is unchanged: {stdout}");
+
+    // apply: the diff, then a sync of web only.
+    let (out, stdout, stderr) =
+        run(ch(home.path(), &c, &dir).args(["stack", "-e", "prod", "apply", "--color", "never"]));
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("+  color: \"red\""), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("web") && l.contains("upgraded")),
+        "{stdout}"
+    );
+    assert!(!stdout.lines().any(|l| l.starts_with("db ")), "{stdout}");
+    assert_eq!(revisions(home.path(), &c, &dir, "db"), 1);
+}
+
+#[test]
+fn get_status_and_delete() {
+    let home = tempfile::tempdir().unwrap();
+    let c = cluster(home.path());
+    let dir = home.path().join("stack");
+    stack(&dir);
+    let (out, _, stderr) = run(ch(home.path(), &c, &dir).args(["stack", "sync", "db", "web"]));
+    assert!(out.status.success(), "{stderr}");
+
+    let (out, stdout, stderr) = run(ch(home.path(), &c, &dir).args(["stack", "get"]));
+    assert!(out.status.success(), "{stderr}");
+    let got: Vec<serde_json::Value> = serde_json::from_str(&stdout).unwrap();
+    let names: Vec<&str> = got.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["db", "web"], "api was not synced");
+    assert_eq!(got[1]["info"]["status"], "deployed");
+    assert_eq!(got[1]["config"]["color"], "green");
+
+    let (out, stdout, _) = run(ch(home.path(), &c, &dir).args(["stack", "status"]));
+    assert!(out.status.success());
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("api") && l.contains("not installed")),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("web") && l.contains("deployed") && l.contains("app-1.0.0")),
+        "{stdout}"
+    );
+
+    let (out, stdout, stderr) = run(ch(home.path(), &c, &dir).args(["stack", "delete"]));
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("api") && l.contains("absent")),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("db") && l.contains("deleted")),
+        "{stdout}"
+    );
+    // Reverse order: dependents before what they need.
+    let pos = |s: &str| {
+        stderr
+            .find(s)
+            .unwrap_or_else(|| panic!("{s} missing in {stderr}"))
+    };
+    assert!(
+        pos("shop/web: deleted") < pos("shop/db: started"),
+        "{stderr}"
+    );
+    let (out, _, _) = run(ch(home.path(), &c, &dir).args(["status", "web", "-n", "shop"]));
+    assert!(!out.status.success());
+}
+
+#[test]
+fn a_failing_release_names_itself_and_the_others_go_on() {
+    let home = tempfile::tempdir().unwrap();
+    let c = cluster(home.path());
+    let dir = home.path().join("stack");
+    stack(&dir);
+    write(
+        &dir,
+        "charts/broken/Chart.yaml",
+        "apiVersion: v2\nname: broken\nversion: 0.1.0\n",
+    );
+    write(
+        &dir,
+        "charts/broken/templates/x.yaml",
+        "{{ fail \"broken on purpose\" }}\n",
+    );
+    write(
+        &dir,
+        "stackfile.yaml",
+        "releases:\n  - name: bad\n    namespace: shop\n    chart: charts/broken\n  - name: after-bad\n    namespace: shop\n    chart: charts/app\n    needs: [shop/bad]\n  - name: good\n    namespace: shop\n    chart: charts/app\nhelmDefaults:\n  createNamespace: true\n",
+    );
+    let (out, stdout, stderr) = run(ch(home.path(), &c, &dir).args(["stack", "sync"]));
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("release shop/bad failed: release shop/bad:"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("broken on purpose"), "{stderr}");
+    assert!(
+        stderr.contains("release shop/after-bad skipped: needs shop/bad, which failed"),
+        "{stderr}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("good") && l.contains("installed")),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_no_change_sync_of_a_hundred_releases_writes_no_revision() {
+    let home = tempfile::tempdir().unwrap();
+    let c = cluster(home.path());
+    let dir = home.path().join("stack");
+    stack(&dir);
+    let mut file = String::from("helmDefaults:\n  createNamespace: true\nreleases:\n");
+    for i in 0..100 {
+        file.push_str(&format!(
+            "  - name: r{i}\n    namespace: ns{}\n    chart: charts/app\n",
+            i % 2
+        ));
+    }
+    write(&dir, "stackfile.yaml", &file);
+    let (out, _, stderr) = run(ch(home.path(), &c, &dir).args(["stack", "sync"]));
+    assert!(out.status.success(), "{stderr}");
+    let total = |home: &Path| {
+        let (out, stdout, stderr) =
+            run(ch(home, &c, &dir).args(["list", "-A", "-a", "-o", "json"]));
+        assert!(out.status.success(), "{stderr}");
+        let list: Vec<serde_json::Value> = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(list.len(), 100);
+        list.iter()
+            .map(|r| r["revision"].as_str().unwrap().parse::<u64>().unwrap())
+            .sum::<u64>()
+    };
+    assert_eq!(total(home.path()), 100);
+    let (out, stdout, stderr) = run(ch(home.path(), &c, &dir).args(["stack", "sync"]));
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(stdout.matches("unchanged").count(), 100, "{stdout}");
+    assert_eq!(total(home.path()), 100, "no revision written");
+}
