@@ -33,8 +33,8 @@
 
 pub mod cluster;
 mod config;
-mod diff;
 mod dag;
+mod diff;
 mod dotenv;
 mod error;
 mod git;
@@ -51,9 +51,9 @@ mod values;
 mod view;
 mod yaml;
 
-pub use diff::{manifest_diff, mask_secrets};
 pub use config::{DEFAULTS_FILE, Defaults, find_defaults, load_defaults};
 pub use dag::{check_cycles, topological_order};
+pub use diff::{manifest_diff, mask_secrets};
 pub use dotenv::parse_dotenv;
 pub use error::{Error, Loc, Result};
 pub use git::parse_git_url;

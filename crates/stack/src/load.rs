@@ -44,6 +44,9 @@ pub struct LoadOptions {
     pub kube_context: Option<String>,
     /// The defaults file's context: used when neither the flag nor the environment sets one.
     pub default_kube_context: Option<String>,
+    /// The kubeconfig file(s) to use (`--kubeconfig`, else `.charthouse.yaml`), carried
+    /// into [`Stack::kubeconfig`].
+    pub kubeconfig: Option<String>,
     /// Where git charts are cached; `None` leaves them unfetched (their
     /// [`crate::GitChart::checkout`] is `None`).
     pub git_cache: Option<PathBuf>,
@@ -59,6 +62,7 @@ impl Default for LoadOptions {
             namespace: "default".to_owned(),
             kube_context: None,
             default_kube_context: None,
+            kubeconfig: None,
             git_cache: None,
         }
     }
@@ -351,6 +355,7 @@ pub fn load(opts: &LoadOptions) -> Result<Stack> {
         files,
         environment: opts.environment.clone(),
         kube_context,
+        kubeconfig: opts.kubeconfig.clone(),
         repositories,
         defaults,
         variables,

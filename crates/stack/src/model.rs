@@ -140,6 +140,17 @@ impl ResolvedRelease {
     pub fn id(&self) -> String {
         format!("{}/{}", self.namespace, self.name)
     }
+
+    /// The `version` of a chart on disk (its `Chart.yaml`), else the stack's version
+    /// constraint, for summaries.
+    pub fn chart_version(&self) -> Option<String> {
+        let from_disk = self.chart.local_path().and_then(|dir| {
+            let raw = std::fs::read(dir.join("Chart.yaml")).ok()?;
+            let meta = charthouse_goyaml::unmarshal_keep_numbers(&raw).ok()?;
+            charthouse_goyaml::string_field(meta.as_map()?.get("version")?)
+        });
+        from_disk.or_else(|| self.version.clone())
+    }
 }
 
 /// A fully resolved stack.
@@ -151,6 +162,8 @@ pub struct Stack {
     pub environment: Option<String>,
     /// The kube context to use (the flag, else the environment's, else the defaults file's).
     pub kube_context: Option<String>,
+    /// The kubeconfig file(s) to use, when one was named.
+    pub kubeconfig: Option<String>,
     /// The declared repositories.
     pub repositories: Vec<Repository>,
     /// `helmDefaults` applied to helm's defaults.

@@ -92,6 +92,9 @@ pub fn build_yaml(stack: &Stack, releases: &[&ResolvedRelease]) -> String {
     if let Some(c) = &stack.kube_context {
         top.insert("kubeContext".into(), s(c));
     }
+    if let Some(k) = &stack.kubeconfig {
+        top.insert("kubeconfig".into(), s(k));
+    }
     if !stack.repositories.is_empty() {
         top.insert(
             "repositories".into(),

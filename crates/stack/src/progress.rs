@@ -114,10 +114,10 @@ pub fn state_word<E>(status: &Status<Outcome, E>) -> String {
 pub fn row<E>(release: &ResolvedRelease, result: &Finished<Outcome, E>) -> Row {
     let (version, revision) = match &result.status {
         Status::Done(o) => (
-            o.chart_version.clone().or_else(|| release.version.clone()),
+            o.chart_version.clone().or_else(|| release.chart_version()),
             o.revision.map(|r| r.to_string()),
         ),
-        _ => (release.version.clone(), None),
+        _ => (release.chart_version(), None),
     };
     Row {
         release: release.name.clone(),
@@ -254,11 +254,7 @@ impl Printer {
                 bars.push(Some(bar));
             }
         }
-        Printer {
-            mode,
-            bars,
-            out,
-        }
+        Printer { mode, bars, out }
     }
 
     /// [`Mode::Live`] when stderr is a terminal, else [`Mode::Plain`] on stderr.

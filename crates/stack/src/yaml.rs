@@ -111,11 +111,48 @@ fn loc_of(file: &str, mark: libyaml_safer::Mark) -> Loc {
 /// Parses the first document of `input` (named `file` in errors). An empty document is an
 /// empty map.
 pub(crate) fn parse(file: &str, input: &[u8]) -> Result<Node> {
+    match parse_once(file, input) {
+        // libyaml-safer panics on a block scalar that ends the input without a line
+        // break, which libyaml reads; with the line break added it reads (keeping it).
+        Err(Error::Syntax { message, .. }) if message == PANICKED && !input.ends_with(b"\n") => {
+            parse_once(file, &[input, b"\n"].concat())
+        }
+        other => other,
+    }
+}
+
+/// The message of a contained libyaml-safer panic.
+const PANICKED: &str = "found unexpected end of stream";
+
+fn parse_once(file: &str, input: &[u8]) -> Result<Node> {
     let mut parser = Parser::new();
     let mut reader: &[u8] = input;
     parser.set_input(&mut reader);
+    let mut poisoned = false;
     let mut next = || -> Result<Event> {
-        parser.parse().map_err(|e| {
+        // libyaml-safer 0.3 still panics on a few malformed inputs that read past the end
+        // (goyaml contains the same ones); such a panic becomes a syntax error and the
+        // parser is not used again.
+        let end = Loc {
+            file: file.to_owned(),
+            line: input.iter().filter(|&&b| b == b'\n').count() + 1,
+            column: 1,
+        };
+        if poisoned {
+            return Err(Error::Syntax {
+                loc: end,
+                message: PANICKED.to_owned(),
+            });
+        }
+        let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse()));
+        let Ok(parsed) = parsed else {
+            poisoned = true;
+            return Err(Error::Syntax {
+                loc: end,
+                message: PANICKED.to_owned(),
+            });
+        };
+        parsed.map_err(|e| {
             let mark = e.problem_mark().or(e.context_mark()).unwrap_or_default();
             Error::Syntax {
                 loc: loc_of(file, mark),
@@ -316,6 +353,20 @@ mod tests {
         let e = parse("f.yaml", b"a: 1\nb: [\n").unwrap_err();
         assert_eq!(e.reason(), "Syntax");
         assert!(e.to_string().starts_with("f.yaml:3:1: "), "{e}");
+    }
+
+    #[test]
+    fn inputs_libyaml_safer_panics_on_are_errors() {
+        // A block scalar ending the input without a line break, a `\` ending a quoted one.
+        let n = parse("f.yaml", b"b: |\n  y").unwrap();
+        assert_eq!(
+            n.to_value().as_map().unwrap()["b"],
+            Value::String("y\n".into())
+        );
+        for input in [&b"a: \"x\\"[..], b"a: \"\\"] {
+            let e = parse("f.yaml", input).unwrap_err();
+            assert_eq!(e.reason(), "Syntax");
+        }
     }
 
     #[test]

@@ -59,6 +59,7 @@ fn rows_lines_and_failures() {
         }),
         elapsed: Duration::from_millis(1500),
     };
+    // The version of a chart on disk is its Chart.yaml's.
     let row = charthouse_stack::row(r, &done);
     assert_eq!(
         (
@@ -67,7 +68,7 @@ fn rows_lines_and_failures() {
             row.revision.as_str(),
             row.time.as_str()
         ),
-        ("1.0.0", "installed", "1", "1.5s")
+        ("0.1.0", "installed", "1", "1.5s")
     );
     assert_eq!(
         charthouse_stack::finished_text(&done),
@@ -185,8 +186,9 @@ fn build_yaml_and_list() {
             ("v.yaml", "w: 2\n"),
         ],
     );
-    let stack = load(dir.path(), Some("dev"));
+    let mut stack = load(dir.path(), Some("dev"));
     let releases: Vec<_> = stack.releases.iter().collect();
+    assert_eq!(releases[1].chart_version().as_deref(), Some("1.0.0"));
     let c = dir.path().join("c").display().to_string();
     let v = dir.path().join("v.yaml").display().to_string();
     assert_eq!(
@@ -250,5 +252,11 @@ variables:
             pad3 = " ".repeat(c.len() - 3),
             blank = " ".repeat(16),
         )
+    );
+    stack.kubeconfig = Some("/etc/kube/config".into());
+    let releases: Vec<_> = stack.releases.iter().collect();
+    assert!(
+        charthouse_stack::build_yaml(&stack, &releases)
+            .contains("kubeContext: dev\nkubeconfig: /etc/kube/config\nreleases:\n")
     );
 }

@@ -11,5 +11,6 @@ mod examples;
 mod format;
 mod git;
 mod output;
+mod robust;
 mod schedule;
 mod variables;

@@ -197,6 +197,11 @@ impl StackContext {
             namespace,
             kube_context: global.kube_context.clone(),
             default_kube_context: defaults.kube_context.clone(),
+            kubeconfig: global
+                .kubeconfig
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .or_else(|| defaults.kubeconfig.clone()),
             git_cache: fetch_git.then(|| settings.cache_home.clone()),
         })?;
         let selector_texts = if options.selectors.is_empty() {
