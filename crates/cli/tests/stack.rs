@@ -311,3 +311,66 @@ fn help_lists_the_subcommands_and_flags() {
         );
     }
 }
+
+#[test]
+fn git_charts_are_fetched_into_helms_cache() {
+    let home = tempfile::tempdir().unwrap();
+    let repo = tempfile::tempdir().unwrap();
+    write(
+        repo.path(),
+        &[
+            (
+                "charts/app/Chart.yaml",
+                "apiVersion: v2\nname: app\nversion: 3.0.0\n",
+            ),
+            (
+                "charts/app/templates/cm.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  v: {{ .Chart.Version | quote }}\n",
+            ),
+        ],
+    );
+    for args in [
+        &["init", "-q", "-b", "main"][..],
+        &["add", "."],
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.org",
+            "commit",
+            "-q",
+            "-m",
+            "c",
+        ],
+        &["tag", "v3"],
+    ] {
+        let ok = std::process::Command::new("git")
+            .args(args)
+            .current_dir(repo.path())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "stackfile.yaml",
+            &format!(
+                "releases:\n  - name: app\n    chart: git+file://{}@charts/app?ref=v3\n",
+                repo.path().display()
+            ),
+        )],
+    );
+    let (out, stdout, stderr) = run(charthouse(home.path())
+        .current_dir(dir.path())
+        .args(["stack", "template"]));
+    assert!(out.status.success(), "{stderr}");
+    eqnice!(
+        "---\n# Source: app/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  v: \"3.0.0\"\n",
+        stdout
+    );
+    assert!(home.path().join(".cache/helm/stack/git").is_dir());
+}
