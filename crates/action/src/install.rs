@@ -118,16 +118,15 @@ pub(crate) async fn install_locked(
     let mut revision = 1;
     if let Some(last) = locked.latest() {
         let reusable = matches!(last.status(), Status::Uninstalled | Status::Failed);
-        if !opts.dry_run.is_dry_run() && !(opts.replace && reusable) {
+        let may_reuse = opts.dry_run.is_dry_run() || (opts.replace && reusable);
+        if !may_reuse {
             return Err(Error::NameInUse);
         }
         revision = last.version + 1;
     }
     for key in opts.labels.keys() {
         if storage::is_system_label(key) {
-            return Err(Error::Invalid(format!(
-                "user supplied labels contains system reserved label name. System labels: [name owner status version createdAt modifiedAt]"
-            )));
+            return Err(Error::Invalid("user supplied labels contains system reserved label name. System labels: [name owner status version createdAt modifiedAt]".to_string()));
         }
     }
     let info = ReleaseInfo {
@@ -168,7 +167,7 @@ pub(crate) async fn install_locked(
             ApplyMethod::ClientSideApply
         }),
         info: Some(Info {
-            first_deployed: Some(now.clone()),
+            first_deployed: Some(now),
             last_deployed: Some(now),
             status: Status::PendingInstall,
             description: "Initial install underway".into(),
@@ -324,7 +323,7 @@ async fn dry_run_client(opts: InstallOptions) -> Result<Release> {
         labels: opts.labels,
         apply_method: Some(ApplyMethod::ServerSideApply),
         info: Some(Info {
-            first_deployed: Some(now.clone()),
+            first_deployed: Some(now),
             last_deployed: Some(now),
             status: Status::PendingInstall,
             description: "Dry run complete".into(),

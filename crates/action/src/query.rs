@@ -12,7 +12,7 @@ use crate::{Error, Result};
 ///
 /// [`Error::NotFound`] when there is none; storage failures.
 pub async fn release_history(ctx: &Context, name: &str) -> Result<Vec<Release>> {
-    charthouse_release::validate_release_name(&name.to_string())
+    charthouse_release::validate_release_name(name)
         .map_err(|_| Error::InvalidName(format!("release name is invalid: {name}")))?;
     let h = ctx.storage.history(&ctx.namespace, name).await?;
     if h.is_empty() {

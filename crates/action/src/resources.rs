@@ -111,13 +111,11 @@ pub(crate) async fn check_new_objects(
     found.sort_by_key(|(k, _, _)| order.get(k).copied().unwrap_or(usize::MAX));
     for (key, live, o) in found {
         let Some(live) = live else { continue };
-        if !take_ownership {
-            if let Err(why) = check_ownership(&live, release, namespace) {
-                return Err(Error::Ownership(format!(
-                    "{} exists and cannot be imported into the current release: {why}",
-                    resource_string(&o.reference)
-                )));
-            }
+        if !take_ownership && let Err(why) = check_ownership(&live, release, namespace) {
+            return Err(Error::Ownership(format!(
+                "{} exists and cannot be imported into the current release: {why}",
+                resource_string(&o.reference)
+            )));
         }
         existing.insert(key);
     }

@@ -127,7 +127,7 @@ pub(crate) async fn rollback_locked(
             charthouse_release::ApplyMethod::ClientSideApply
         }),
         info: Some(Info {
-            first_deployed: current.info.as_ref().and_then(|i| i.first_deployed.clone()),
+            first_deployed: current.info.as_ref().and_then(|i| i.first_deployed),
             last_deployed: Some(GoTime::now()),
             status: Status::PendingRollback,
             notes: previous

@@ -248,7 +248,7 @@ async fn upgrade_locked(ctx: &Context, locked: &Locked, opts: UpgradeOptions) ->
             ApplyMethod::ClientSideApply
         }),
         info: Some(Info {
-            first_deployed: current.info.as_ref().and_then(|i| i.first_deployed.clone()),
+            first_deployed: current.info.as_ref().and_then(|i| i.first_deployed),
             last_deployed: Some(GoTime::now()),
             status: Status::PendingUpgrade,
             description: "Preparing upgrade".into(),
