@@ -11,8 +11,6 @@ mod cli;
 mod commands;
 mod logging;
 mod output;
-// The release commands (install, upgrade, status, list...) call it; allowed until they do.
-#[allow(dead_code, unused_imports)]
 mod release_output;
 mod settings;
 

@@ -88,11 +88,6 @@ pub fn upgrade_installing_notice(name: &str, format: OutputFormat) -> String {
     }
 }
 
-/// What `helm install` and `helm upgrade` print when interrupted (SIGINT/SIGTERM).
-pub fn cancelled(name: &str) -> String {
-    format!("Release {name} has been cancelled.\n")
-}
-
 /// What `helm rollback` prints on success.
 pub fn rollback() -> &'static str {
     "Rollback was a success! Happy Helming!\n"
