@@ -6,11 +6,27 @@ use crate::error::{Error, Result};
 use crate::model::ResolvedRelease;
 
 /// Fails with [`Error::Cycle`] naming the first cycle found (in stackfile order), written
-/// as `a -> b -> a` where `a` needs `b`.
+/// as `a -> b -> a` where `a` needs `b`, at the first release's definition. (Loading
+/// reports a cycle at the `needs` entry itself.)
 ///
 /// # Errors
 /// [`Error::Cycle`].
 pub fn check_cycles(releases: &[ResolvedRelease]) -> Result<()> {
+    match find_cycle(releases) {
+        None => Ok(()),
+        Some(cycle) => {
+            let first = &releases[cycle[0]];
+            Err(Error::Cycle {
+                loc: first.source.clone(),
+                key: "needs".to_owned(),
+                cycle: cycle.iter().map(|&i| releases[i].id()).collect(),
+            })
+        }
+    }
+}
+
+/// The first cycle found, as release indices with the first repeated at the end.
+pub(crate) fn find_cycle(releases: &[ResolvedRelease]) -> Option<Vec<usize>> {
     let ids: Vec<String> = releases.iter().map(ResolvedRelease::id).collect();
     let index: HashMap<&str, usize> = ids
         .iter()
@@ -45,10 +61,9 @@ pub fn check_cycles(releases: &[ResolvedRelease]) -> Result<()> {
                     }
                     1 => {
                         let from = stack.iter().position(|(n, _)| *n == to).unwrap_or(0);
-                        let mut cycle: Vec<String> =
-                            stack[from..].iter().map(|(n, _)| ids[*n].clone()).collect();
-                        cycle.push(ids[to].clone());
-                        return Err(Error::Cycle { cycle });
+                        let mut cycle: Vec<usize> = stack[from..].iter().map(|(n, _)| *n).collect();
+                        cycle.push(to);
+                        return Some(cycle);
                     }
                     _ => {}
                 }
@@ -58,7 +73,7 @@ pub fn check_cycles(releases: &[ResolvedRelease]) -> Result<()> {
             }
         }
     }
-    Ok(())
+    None
 }
 
 /// The releases in an order where each comes after everything it needs (stackfile order

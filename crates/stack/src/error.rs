@@ -139,8 +139,12 @@ pub enum Error {
         need: String,
     },
     /// `needs` name each other in a circle.
-    #[error("needs form a cycle: {}", cycle.join(" -> "))]
+    #[error("{loc}: {key}: needs form a cycle: {}", cycle.join(" -> "))]
     Cycle {
+        /// Where the first release of the cycle needs the second.
+        loc: Loc,
+        /// The key's path (`releases[0].needs[1]`).
+        key: String,
         /// The releases of the cycle, the first repeated at the end.
         cycle: Vec<String>,
     },

@@ -276,12 +276,15 @@ pub fn load(opts: &LoadOptions) -> Result<Stack> {
         .clone()
         .unwrap_or_else(|| "default".to_owned());
     let mut out = Vec::new();
+    // Where each resolved need is written: (needed id, location, key), per release.
+    let mut need_locs = Vec::new();
     for (i, r) in releases.iter().enumerate() {
         if ignored[i] {
             continue;
         }
         let namespace = ns_of(r);
         let mut needs = Vec::new();
+        let mut locs = Vec::new();
         for n in &r.needs {
             let target = if n.value.contains('/') {
                 ids.iter().position(|id| *id == n.value)
@@ -318,6 +321,7 @@ pub fn load(opts: &LoadOptions) -> Result<Stack> {
                 Some(j) => {
                     if !needs.contains(&ids[j]) {
                         needs.push(ids[j].clone());
+                        locs.push((ids[j].clone(), n.loc.clone(), n.key.clone()));
                     }
                 }
             }
@@ -337,6 +341,7 @@ pub fn load(opts: &LoadOptions) -> Result<Stack> {
             values: variables.clone(),
         };
         let (values_files, values) = values::merge(&r.values, &r.set, &data, &vars)?;
+        need_locs.push(locs);
         out.push(ResolvedRelease {
             name: r.name.clone(),
             namespace,
@@ -350,7 +355,19 @@ pub fn load(opts: &LoadOptions) -> Result<Stack> {
             source: r.loc.clone(),
         });
     }
-    crate::dag::check_cycles(&out)?;
+    if let Some(cycle) = crate::dag::find_cycle(&out) {
+        let (first, second) = (&out[cycle[0]], out[cycle[1]].id());
+        let (loc, key) = need_locs[cycle[0]]
+            .iter()
+            .find(|(id, _, _)| *id == second)
+            .map(|(_, l, k)| (l.clone(), k.clone()))
+            .unwrap_or_else(|| (first.source.clone(), "needs".to_owned()));
+        return Err(Error::Cycle {
+            loc,
+            key,
+            cycle: cycle.iter().map(|&i| out[i].id()).collect(),
+        });
+    }
     Ok(Stack {
         files,
         environment: opts.environment.clone(),

@@ -227,11 +227,11 @@ fn needs_unknown_ambiguous_and_cycles() {
         err(
             "releases:\n  - {name: a, chart: c, needs: [c]}\n  - {name: b, chart: c, needs: [a]}\n  - {name: c, chart: c, needs: [b]}\n"
         ),
-        "needs form a cycle: default/a -> default/c -> default/b -> default/a"
+        "stackfile.yaml:2:33: releases[0].needs[0]: needs form a cycle: default/a -> default/c -> default/b -> default/a"
     );
     assert_eq!(
         err("releases:\n  - {name: a, chart: c, needs: [a]}\n"),
-        "needs form a cycle: default/a -> default/a"
+        "stackfile.yaml:2:33: releases[0].needs[0]: needs form a cycle: default/a -> default/a"
     );
 }
 

@@ -271,3 +271,20 @@ fn selectors() {
         "selector \"=x\": term \"=x\" has no key"
     );
 }
+
+#[test]
+fn check_cycles_on_resolved_releases() {
+    let (_d, mut stack) = diamond();
+    assert!(charthouse_stack::check_cycles(&stack.releases).is_ok());
+    // a (index 3) now needs d, which needs b and c, which need a.
+    stack.releases[3].needs = vec!["default/d".into()];
+    let e = charthouse_stack::check_cycles(&stack.releases).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{}:2:5: needs: needs form a cycle: default/d -> default/b -> default/a -> default/d",
+            stack.files[0].display()
+        )
+    );
+    assert_eq!(e.reason(), "Cycle");
+}
