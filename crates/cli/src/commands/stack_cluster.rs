@@ -37,6 +37,9 @@ pub struct DiffArgs {
     pub color: String,
 }
 
+/// A release's position in the plan and its diff (`None`: unchanged).
+type ReleaseDiff = (usize, Option<String>);
+
 /// Exit status of `diff --detailed-exitcode` when something differs.
 const EXIT_CHANGES: i32 = 2;
 
@@ -148,12 +151,7 @@ fn diffs(
     a: &DiffArgs,
     global: &GlobalArgs,
     settings: &Settings,
-) -> anyhow::Result<(
-    StackContext,
-    Target,
-    tokio::runtime::Runtime,
-    Vec<(usize, Option<String>)>,
-)> {
+) -> anyhow::Result<(StackContext, Vec<ReleaseDiff>)> {
     let ctx = StackContext::load(&args.options, &a.releases, global, settings, true)?;
     let rt = runtime()?;
     let target = target(&ctx, global, settings, &rt)?;
@@ -183,7 +181,7 @@ fn diffs(
         anyhow::bail!("diff failed:\n{}", failures.join("\n"));
     }
     out.sort_by_key(|(i, _)| *i);
-    Ok((ctx, target, rt, out))
+    Ok((ctx, out))
 }
 
 /// `stack diff`: rendered manifests against the live releases.
@@ -193,7 +191,7 @@ pub fn diff(
     global: &GlobalArgs,
     settings: &Settings,
 ) -> anyhow::Result<()> {
-    let (_, _, _, found) = diffs(args, a, global, settings)?;
+    let (_, found) = diffs(args, a, global, settings)?;
     let text: String = found.iter().filter_map(|(_, t)| t.clone()).collect();
     output::print(&text)?;
     if a.detailed_exitcode && found.iter().any(|(_, t)| t.is_some()) {
@@ -209,7 +207,7 @@ pub fn apply(
     global: &GlobalArgs,
     settings: &Settings,
 ) -> anyhow::Result<()> {
-    let (ctx, _, _, found) = diffs(args, a, global, settings)?;
+    let (ctx, found) = diffs(args, a, global, settings)?;
     let text: String = found.iter().filter_map(|(_, t)| t.clone()).collect();
     output::print(&text)?;
     let plan = ctx.plan(Direction::Forward);
