@@ -23,7 +23,8 @@ pub enum Error {
         revision: i64,
     },
     /// Install of a name that is in use.
-    #[error("cannot reuse a name that is still in use")]
+    /// helm wraps `availableName`'s error (`pkg/action/install.go`).
+    #[error("release name check failed: cannot reuse a name that is still in use")]
     NameInUse,
     /// Another operation holds the release (helm's `errPending`, with the holder when
     /// charthouse knows it).

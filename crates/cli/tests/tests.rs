@@ -8,6 +8,7 @@ mod macros;
 
 mod cli;
 mod demo;
+mod release;
 mod repo;
 mod sandbox;
 mod stack;

@@ -157,11 +157,17 @@ pub struct InstallArgs {
 
 /// Installs and prints the release's status.
 pub fn run(args: &InstallArgs, global: &GlobalArgs, settings: &Settings) -> anyhow::Result<()> {
+    // helm's `runInstall` names, locates and loads the chart and merges values, and
+    // every error it returns is prefixed (pkg/cmd/install.go).
+    let failed = |e: anyhow::Error| anyhow::anyhow!("INSTALLATION FAILED: {e:#}");
     let (name, chart_ref) = name_and_chart(&args.args, args.generate_name, &args.name_template)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let chart = args.flags.load_chart(&chart_ref, settings)?;
+        .map_err(|e| anyhow::anyhow!("INSTALLATION FAILED: {e}"))?;
+    let chart = args
+        .flags
+        .load_chart(&chart_ref, settings)
+        .map_err(failed)?;
     let opts = InstallOptions {
-        values: args.flags.user_values()?,
+        values: args.flags.user_values().map_err(failed)?,
         create_namespace: args.flags.create_namespace,
         dry_run: dry_run(args.flags.dry_run),
         description: args.flags.description.clone(),
