@@ -75,7 +75,7 @@ YAML
 } >"$work/stackfile.yaml"
 
 "$CH" stack -f "$work/stackfile.yaml" sync >/dev/null 2>&1
-count() { "$CH" list -A -a -o json | python3 -c 'import json,sys; print(sum(int(r["revision"]) for r in json.load(sys.stdin)))'; }
+count() { "$CH" list -A -o json | python3 -c 'import json,sys; print(sum(int(r["revision"]) for r in json.load(sys.stdin)))'; }
 elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.3f}')" "$1" "$2"; }
 before=$(count)
 start=$EPOCHREALTIME
@@ -88,13 +88,13 @@ ch_time=$(elapsed "$start" "$end")
 for i in $(seq "$n"); do
   "$HELM" upgrade --install "h$i" "$work/chart" -n "hm$((i % 2))" --create-namespace --set replicas=2 >/dev/null
 done
-hbefore=$("$HELM" list -A -a -o json | python3 -c 'import json,sys; print(sum(int(r["revision"]) for r in json.load(sys.stdin) if r["name"].startswith("h")))')
+hbefore=$("$HELM" list -A -o json | python3 -c 'import json,sys; print(sum(int(r["revision"]) for r in json.load(sys.stdin) if r["name"].startswith("h")))')
 start=$EPOCHREALTIME
 for i in $(seq "$n"); do
   "$HELM" upgrade --install "h$i" "$work/chart" -n "hm$((i % 2))" --set replicas=2 >/dev/null
 done
 end=$EPOCHREALTIME
-hafter=$("$HELM" list -A -a -o json | python3 -c 'import json,sys; print(sum(int(r["revision"]) for r in json.load(sys.stdin) if r["name"].startswith("h")))')
+hafter=$("$HELM" list -A -o json | python3 -c 'import json,sys; print(sum(int(r["revision"]) for r in json.load(sys.stdin) if r["name"].startswith("h")))')
 helm_time=$(elapsed "$start" "$end")
 
 echo "no-change sync of $n releases (3 objects each), sandbox on loopback"

@@ -41,8 +41,6 @@ pub async fn get(ctx: &Context, name: &str, revision: i64) -> Result<Release> {
 pub struct ListOptions {
     /// `-A`.
     pub all_namespaces: bool,
-    /// `-a/--all`: every state.
-    pub all: bool,
     /// `--deployed`.
     pub deployed: bool,
     /// `--failed`.
@@ -69,11 +67,9 @@ impl ListOptions {
             || self.superseded
             || self.uninstalled
             || self.uninstalling;
-        if self.all {
-            return true;
-        }
+        // helm v4 shows every state unless some are asked for.
         if !any {
-            return matches!(status, Status::Deployed | Status::Failed);
+            return true;
         }
         match status {
             Status::Deployed => self.deployed,
@@ -99,10 +95,16 @@ pub async fn list(ctx: &Context, opts: &ListOptions) -> Result<Vec<Release>> {
     };
     let selector = parse_selector(opts.selector.as_deref().unwrap_or(""))?;
     let namespace = (!opts.all_namespaces).then_some(ctx.namespace.as_str());
-    let mut out: Vec<Release> = ctx
-        .storage
-        .latest_of_each(namespace)
-        .await?
+    // Only superseded asked for: helm lists every superseded revision, not just the
+    // newest of each release (which is never superseded).
+    let only_superseded = opts.superseded
+        && !(opts.deployed || opts.failed || opts.pending || opts.uninstalled || opts.uninstalling);
+    let candidates = if only_superseded {
+        ctx.storage.all_revisions(namespace).await?
+    } else {
+        ctx.storage.latest_of_each(namespace).await?
+    };
+    let mut out: Vec<Release> = candidates
         .into_iter()
         .filter(|r| filter.as_ref().is_none_or(|re| re.is_match(&r.name)))
         .filter(|r| opts.shows(&r.status()))

@@ -97,6 +97,18 @@ impl Storage {
         newest.values().map(|(_, o)| decode(o)).collect()
     }
 
+    /// Every revision of every release in `namespace` (all namespaces when `None`).
+    ///
+    /// # Errors
+    ///
+    /// API failures and undecodable records.
+    pub async fn all_revisions(&self, namespace: Option<&str>) -> Result<Vec<Release>> {
+        let objects = self
+            .list_objects(namespace, &storage::selector(None))
+            .await?;
+        objects.iter().map(decode).collect()
+    }
+
     /// Writes a new revision; fails when it exists (helm's "already exists").
     ///
     /// # Errors

@@ -315,7 +315,7 @@ fn a_no_change_sync_of_a_hundred_releases_writes_no_revision() {
     assert!(out.status.success(), "{stderr}");
     let total = |home: &Path| {
         let (out, stdout, stderr) =
-            run(ch(home, &c, &dir).args(["list", "-A", "-a", "-o", "json"]));
+            run(ch(home, &c, &dir).args(["list", "-A", "-o", "json"]));
         assert!(out.status.success(), "{stderr}");
         let list: Vec<serde_json::Value> = serde_json::from_str(&stdout).unwrap();
         assert_eq!(list.len(), 100);

@@ -16,9 +16,6 @@ pub struct ListArgs {
     /// List releases across all namespaces
     #[arg(short = 'A', long)]
     pub all_namespaces: bool,
-    /// Show all releases without any filter applied
-    #[arg(short = 'a', long)]
-    pub all: bool,
     /// Show deployed releases
     #[arg(long)]
     pub deployed: bool,
@@ -73,7 +70,6 @@ pub struct ListArgs {
 pub fn run(args: &ListArgs, global: &GlobalArgs, settings: &Settings) -> anyhow::Result<()> {
     let opts = ListOptions {
         all_namespaces: args.all_namespaces,
-        all: args.all,
         deployed: args.deployed,
         failed: args.failed,
         pending: args.pending,
