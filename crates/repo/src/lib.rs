@@ -26,6 +26,7 @@ pub mod records;
 pub mod repofile;
 pub mod repos;
 pub mod search;
+pub mod summary;
 pub mod table;
 
 use std::path::PathBuf;

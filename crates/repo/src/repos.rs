@@ -68,6 +68,7 @@ pub fn download_index(entry: &Entry, cache: &Path, timeout: Option<Duration>) ->
     )?;
     let path = cache_index_file(cache, &entry.name);
     crate::fsutil::atomic_write(&path, &data, 0o644)?;
+    crate::summary::write(cache, &entry.name, &path, &index);
     Ok(path)
 }
 

@@ -5,7 +5,7 @@ use clap::{Args, Subcommand};
 
 use charthouse_repo::repofile::RepoFile;
 use charthouse_repo::search::{SearchOptions, search};
-use charthouse_repo::{records, repos, table};
+use charthouse_repo::{records, table};
 
 use crate::commands::repo::{OutputFormat, paths};
 use crate::output;
@@ -66,7 +66,7 @@ pub fn run(args: &SearchArgs, settings: &Settings) -> anyhow::Result<()> {
     };
     let mut indexes = Vec::new();
     for entry in &file.repositories {
-        match repos::load_cached_index(&paths.repository_cache, &entry.name) {
+        match charthouse_repo::summary::load_for_search(&paths.repository_cache, &entry.name) {
             Ok(i) => indexes.push((entry.name.clone(), i)),
             Err(e) => tracing::warn!(repo = %entry.name, error = %e, "repo is corrupt or missing"),
         }
