@@ -314,8 +314,7 @@ fn a_no_change_sync_of_a_hundred_releases_writes_no_revision() {
     let (out, _, stderr) = run(ch(home.path(), &c, &dir).args(["stack", "sync"]));
     assert!(out.status.success(), "{stderr}");
     let total = |home: &Path| {
-        let (out, stdout, stderr) =
-            run(ch(home, &c, &dir).args(["list", "-A", "-o", "json"]));
+        let (out, stdout, stderr) = run(ch(home, &c, &dir).args(["list", "-A", "-o", "json"]));
         assert!(out.status.success(), "{stderr}");
         let list: Vec<serde_json::Value> = serde_json::from_str(&stdout).unwrap();
         assert_eq!(list.len(), 100);
@@ -328,4 +327,210 @@ fn a_no_change_sync_of_a_hundred_releases_writes_no_revision() {
     assert!(out.status.success(), "{stderr}");
     assert_eq!(stdout.matches("unchanged").count(), 100, "{stdout}");
     assert_eq!(total(home.path()), 100, "no revision written");
+}
+
+/// The oracle helm (v4.3.1), installed by `scripts/helm-oracle` on first use.
+fn helm() -> String {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/helm-oracle");
+    let out = Command::new("bash").arg(script).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// A chart repository served over HTTP on loopback (Python's http.server), killed on drop.
+struct Repo {
+    server: Child,
+    url: String,
+}
+
+impl Drop for Repo {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
+/// Packages `charts` (name, version) with helm, indexes them and serves the directory.
+fn chart_repository(home: &Path, charts: &[(&str, &str)]) -> Repo {
+    let src = home.join("repo-src");
+    let served = home.join("repo");
+    std::fs::create_dir_all(&served).unwrap();
+    for (name, version) in charts {
+        let dir = src.join(format!("{name}-{version}"));
+        write(
+            &dir,
+            "Chart.yaml",
+            &format!("apiVersion: v2\nname: {name}\nversion: {version}\n"),
+        );
+        write(&dir, "values.yaml", "some: default\n");
+        write(
+            &dir,
+            "templates/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  some: {{ .Values.some | quote }}\n  chart: {{ .Chart.Version | quote }}\n",
+        );
+        let out = Command::new(helm())
+            .env("HELM_CONFIG_HOME", home.join("helm-config"))
+            .env("HELM_CACHE_HOME", home.join("helm-cache"))
+            .arg("package")
+            .arg(&dir)
+            .arg("-d")
+            .arg(&served)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let url = format!("http://127.0.0.1:{port}");
+    let out = Command::new(helm())
+        .arg("repo")
+        .arg("index")
+        .arg(&served)
+        .args(["--url", &url])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let server = Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            "--bind",
+            "127.0.0.1",
+            &port.to_string(),
+        ])
+        .current_dir(&served)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "HTTP repository did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Repo { server, url }
+}
+
+/// Seed 001's stackfile and dev overlay as written; only the repository URL points at a
+/// chart repository on loopback instead of chartmuseum.somewhere.dk.
+#[test]
+fn the_seed_example_syncs_from_a_chart_repository() {
+    let home = tempfile::tempdir().unwrap();
+    let c = cluster(home.path());
+    let repo = chart_repository(
+        home.path(),
+        &[
+            ("web-env", "1.6.0"),
+            ("web-env", "1.7.0"),
+            ("web-app", "1.39.0"),
+            ("web-app", "1.40.0"),
+        ],
+    );
+    let dir = home.path().join("stack");
+    write(&dir, "web-env.yaml", "some: from-values-file\n");
+    write(
+        &dir,
+        "stackfile.yaml",
+        &format!(
+            "releases:\n  - name: web-env\n    namespace: web\n    chart: chart/web-env\n    values:\n      - web-env.yaml\n    set:\n      some: value\n      yet:\n        another: value\n\n  - name: web-app\n    namespace: web\n    chart: chart/web-app\n\nenvironments: # Optional\n  dev:\n    overlay:\n      - env/dev.yaml\n  prod:\n    overlay:\n      - env/prod.yaml\n\nrepositories: # Optional\n  - name: chart\n    url: {}\n\nhelmDefaults: # Optional\n  recreatePods: true\n  force: true\n",
+            repo.url
+        ),
+    );
+    write(
+        &dir,
+        "env/dev.yaml",
+        "releases:\n  web-env:\n    version: 1.7.0\n    set:\n      some: new-value\n  web-app:\n    version: 1.39.0\n    ignore: true\n",
+    );
+    write(
+        &dir,
+        "env/prod.yaml",
+        "releases:\n  web-env:\n    version: 1.6.0\n",
+    );
+    // The namespace exists, as helmstack expects (no createNamespace in the seed).
+    let (out, _, stderr) = run(ch(home.path(), &c, &dir).args(["stack", "-e", "dev", "sync"]));
+    assert!(!out.status.success(), "namespace web does not exist yet");
+    assert!(stderr.contains("namespaces \"web\" not found"), "{stderr}");
+    let ns = dir.join("ns.yaml");
+    write(
+        &dir,
+        "ns.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: web\n",
+    );
+    let kubectl = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/helm-oracle");
+    let kubectl = String::from_utf8(
+        Command::new("bash")
+            .args([kubectl, "--kubectl"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let applied = Command::new(kubectl.trim())
+        .env("KUBECONFIG", &c.kubeconfig)
+        .args(["apply", "-f"])
+        .arg(&ns)
+        .output()
+        .unwrap();
+    assert!(
+        applied.status.success(),
+        "{}",
+        String::from_utf8_lossy(&applied.stderr)
+    );
+
+    let (out, stdout, stderr) = run(ch(home.path(), &c, &dir).args(["stack", "-e", "dev", "sync"]));
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("web-env") && l.contains("1.7.0") && l.contains("installed")),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("web-app"), "ignored in dev: {stdout}");
+    let (out, stdout, stderr) = run(
+        ch(home.path(), &c, &dir).args(["get", "values", "web-env", "-n", "web", "-o", "json"])
+    );
+    assert!(out.status.success(), "{stderr}");
+    let values: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        values,
+        serde_json::json!({"some": "new-value", "yet": {"another": "value"}})
+    );
+
+    // prod: web-env pinned back to 1.6.0, web-app at the newest version.
+    let (out, stdout, stderr) =
+        run(ch(home.path(), &c, &dir).args(["stack", "-e", "prod", "sync"]));
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("web-env") && l.contains("1.6.0") && l.contains("upgraded")),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("web-app") && l.contains("1.40.0") && l.contains("installed")),
+        "{stdout}"
+    );
+
+    // seed's get: the JSON of the releases.
+    let (out, stdout, _) =
+        run(ch(home.path(), &c, &dir).args(["stack", "-e", "prod", "get", "web-env"]));
+    assert!(out.status.success());
+    let got: Vec<serde_json::Value> = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(got[0]["chart"]["metadata"]["version"], "1.6.0");
+    assert_eq!(got[0]["version"], 2);
 }
