@@ -14,7 +14,8 @@ use crate::commands::{
 };
 use crate::commands::stack::StackArgs;
 use crate::commands::{
-    pull::PullArgs, push::PushArgs, registry::RegistryArgs, repo::RepoArgs, search::SearchArgs,
+    dependency::DependencyArgs, package::PackageArgs, pull::PullArgs, push::PushArgs,
+    registry::RegistryArgs, repo::RepoArgs, search::SearchArgs,
 };
 
 /// The helm release charthouse is compatible with: rendering, release storage and flags.
@@ -165,6 +166,11 @@ pub enum Command {
     Push(PushArgs),
     /// Login to or logout from a registry (helm's `helm registry`)
     Registry(RegistryArgs),
+    /// Package a chart directory into a chart archive (helm's `helm package`)
+    Package(PackageArgs),
+    /// Manage a chart's dependencies (helm's `helm dependency`)
+    #[command(visible_alias = "dep")]
+    Dependency(DependencyArgs),
 }
 
 #[cfg(test)]

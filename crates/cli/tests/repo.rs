@@ -764,3 +764,234 @@ fn repo_file_written_by_helm_is_used() {
     ok(&mut cmd);
     assert!(alt.join("repos.yaml").is_file() && alt.join("cache/x-index.yaml").is_file());
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+fn without_generated(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("generated:"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn dependency_update_build_list_and_lock_interop() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let site = h.join("site");
+    for v in ["0.1.0", "0.2.0"] {
+        helm_package(h, &make_chart(&h.join("src"), "web", v, "A web app"), &site);
+    }
+    ok(helm(h).args(["repo", "index"]).arg(&site));
+    let server = serve(site, None);
+    ok(charthouse(h).args(["repo", "add", "st", &server.url]));
+    let reg = registry(false);
+    let db = helm_package(
+        h,
+        &make_chart(&h.join("src"), "db", "0.3.0", "A database"),
+        &h.join("pkgs"),
+    );
+    ok(charthouse(h)
+        .arg("push")
+        .arg(&db)
+        .args([&format!("oci://{}/charts", reg.host), "--plain-http"]));
+    make_chart(&h.join("libs"), "sub", "0.3.0", "A local subchart");
+
+    let apps = h.join("apps");
+    let app = make_chart(&apps, "app", "1.0.0", "An app");
+    std::fs::write(
+        app.join("Chart.yaml"),
+        format!(
+            "apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n\
+             - name: web\n  version: \">=0.1.0 <0.2.0\"\n  repository: {url}\n  condition: web.enabled\n\
+             - name: sub\n  version: ~0.3\n  repository: file://../../libs/sub\n\
+             - name: db\n  alias: store\n  version: ^0.3\n  repository: oci://{reg}/charts\n",
+            url = server.url,
+            reg = reg.host
+        ),
+    )
+    .unwrap();
+    let aliased = make_chart(&apps, "aliased", "1.0.0", "Uses @st");
+    std::fs::write(
+        aliased.join("Chart.yaml"),
+        "apiVersion: v2\nname: aliased\nversion: 1.0.0\ndependencies:\n- name: web\n  version: ~0.2\n  repository: \"@st\"\n",
+    )
+    .unwrap();
+
+    for chart in [&app, &aliased] {
+        let theirs = chart.with_file_name(format!(
+            "{}-helm",
+            chart.file_name().unwrap().to_string_lossy()
+        ));
+        copy_dir(chart, &theirs);
+        let out = ok(charthouse(h)
+            .args(["dependency", "update", "--plain-http"])
+            .arg(chart));
+        assert!(out.contains("Deleting outdated charts\n"), "{out}");
+        ok(helm(h)
+            .args(["dependency", "update", "--plain-http"])
+            .arg(&theirs));
+        // Same lock (digest included) and the same archives.
+        eqnice!(
+            without_generated(&theirs.join("Chart.lock")),
+            without_generated(&chart.join("Chart.lock"))
+        );
+        assert_eq!(
+            listing(&theirs.join("charts")),
+            listing(&chart.join("charts"))
+        );
+        // Each tool accepts the other's lock.
+        ok(helm(h)
+            .args(["dependency", "build", "--plain-http"])
+            .arg(chart));
+        ok(charthouse(h)
+            .args(["dependency", "build", "--plain-http"])
+            .arg(&theirs));
+        eqnice!(
+            ok(helm(h).args(["dependency", "list"]).arg(&theirs)),
+            ok(charthouse(h).args(["dependency", "list"]).arg(&theirs))
+        );
+    }
+
+    // A lock that no longer matches Chart.yaml is refused, as helm refuses it.
+    let yaml = std::fs::read_to_string(aliased.join("Chart.yaml")).unwrap();
+    std::fs::write(aliased.join("Chart.yaml"), yaml.replace("~0.2", "~0.1")).unwrap();
+    let (_, err) = fails(charthouse(h).args(["dependency", "build"]).arg(&aliased));
+    eqnice!(
+        "Error: the lock file (Chart.lock) is out of sync with the dependencies file (Chart.yaml). Please update the dependencies with 'helm dependency update'\n",
+        err
+    );
+    assert!(
+        !run(helm(h).args(["dependency", "build"]).arg(&aliased))
+            .0
+            .status
+            .success()
+    );
+
+    // template --dependency-update fetches what is missing, printing what helm prints.
+    let fresh = apps.join("fresh");
+    let fresh_helm = apps.join("fresh-helm");
+    std::fs::create_dir_all(&fresh).unwrap();
+    for d in [&fresh, &fresh_helm] {
+        copy_dir(&app, d);
+        let _ = std::fs::remove_dir_all(d.join("charts"));
+        let _ = std::fs::remove_file(d.join("Chart.lock"));
+    }
+    eqnice!(
+        ok(helm(h)
+            .args(["template", "r", "--dependency-update", "--plain-http"])
+            .arg(&fresh_helm)),
+        ok(charthouse(h)
+            .args(["template", "r", "--dependency-update", "--plain-http"])
+            .arg(&fresh))
+    );
+}
+
+/// `tar tvzf` of an archive, reduced to mode, owner and name, plus the unpacked tree.
+fn archive_view(archive: &Path, into: &Path) -> String {
+    std::fs::create_dir_all(into).unwrap();
+    let out = Command::new("tar")
+        .arg("tvzf")
+        .arg(archive)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let list: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            format!("{} {} {}", f[0], f[1], f[5])
+        })
+        .collect();
+    assert!(
+        Command::new("tar")
+            .arg("xzf")
+            .arg(archive)
+            .arg("-C")
+            .arg(into)
+            .status()
+            .unwrap()
+            .success()
+    );
+    list.join("\n")
+}
+
+#[test]
+fn package_matches_helm_archive_layout() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let chart = make_chart(h, "web", "0.1.0", "A web app");
+    std::fs::write(chart.join("README.md"), "# web\n").unwrap();
+    std::fs::write(chart.join(".helmignore"), "*.bak\n").unwrap();
+    std::fs::write(chart.join("notes.bak"), "ignored\n").unwrap();
+    std::fs::write(chart.join("values.schema.json"), "{\"type\":\"object\"}\n").unwrap();
+    make_chart(&chart.join("charts"), "inner", "0.0.1", "Nested");
+    let ours = h.join("ours");
+    let theirs = h.join("theirs");
+    let out = ok(charthouse(h)
+        .args(["package", "--version", "2.0.0", "--app-version", "v9", "-d"])
+        .arg(&ours)
+        .arg(&chart));
+    eqnice!(
+        format!(
+            "Successfully packaged chart and saved it to: {}/web-2.0.0.tgz\n",
+            ours.display()
+        ),
+        out
+    );
+    ok(helm(h)
+        .args(["package", "--version", "2.0.0", "--app-version", "v9", "-d"])
+        .arg(&theirs)
+        .arg(&chart));
+    let a = archive_view(&ours.join("web-2.0.0.tgz"), &h.join("x"));
+    let b = archive_view(&theirs.join("web-2.0.0.tgz"), &h.join("y"));
+    eqnice!(b, a);
+    let diff = Command::new("diff")
+        .arg("-r")
+        .arg(h.join("x"))
+        .arg(h.join("y"))
+        .output()
+        .unwrap();
+    assert!(
+        diff.status.success(),
+        "{}",
+        String::from_utf8_lossy(&diff.stdout)
+    );
+    // A missing dependency is refused before anything is written.
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: web\nversion: 0.1.0\ndependencies:\n- name: gone\n  version: 1.0.0\n  repository: https://charts.invalid\n",
+    )
+    .unwrap();
+    let (_, err) = fails(
+        charthouse(h)
+            .arg("package")
+            .arg("-d")
+            .arg(&ours)
+            .arg(&chart),
+    );
+    let (_, herr) = fails(helm(h).arg("package").arg("-d").arg(&theirs).arg(&chart));
+    eqnice!(herr, err);
+}

@@ -15,6 +15,7 @@
 //! async code run these functions with `tokio::task::spawn_blocking`.
 
 pub mod archive;
+pub mod deps;
 pub mod digest;
 mod error;
 mod fsutil;
@@ -22,6 +23,7 @@ pub mod http;
 pub mod index;
 pub mod locate;
 pub mod oci;
+pub mod package;
 pub mod records;
 pub mod repofile;
 pub mod repos;

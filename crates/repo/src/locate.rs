@@ -134,32 +134,7 @@ pub fn locate(reference: &str, opts: &LocateOptions, paths: &Paths) -> Result<Lo
     } else {
         find_in_named_repo(name, &version, opts, paths)?
     };
-    let client = Client::new(&http)?;
-    let cached = (!digest.is_empty())
-        .then(|| cache_path(&paths.content_cache, &digest))
-        .filter(|p| p.metadata().is_ok_and(|m| m.is_file() && m.len() > 0));
-    let path = match cached {
-        Some(p) => p,
-        None => {
-            let data = client.get(&url, Some("application/gzip,application/octet-stream"))?;
-            let actual = crate::digest::digest(&data);
-            if !digest.is_empty()
-                && !digest
-                    .trim_start_matches("sha256:")
-                    .eq_ignore_ascii_case(&actual)
-            {
-                return Err(Error::DigestMismatch {
-                    what: url,
-                    expected: digest,
-                    actual,
-                });
-            }
-            check_archive(&data, &url)?;
-            let path = cache_path(&paths.content_cache, &actual);
-            crate::fsutil::atomic_write(&path, &data, 0o644)?;
-            path
-        }
-    };
+    let path = download(&url, &digest, &http, paths)?;
     let file_name = url
         .split(['?', '#'])
         .next()
@@ -172,6 +147,40 @@ pub fn locate(reference: &str, opts: &LocateOptions, paths: &Paths) -> Result<Lo
         oci: None,
         file_name,
     })
+}
+
+/// Downloads a chart archive into the content cache, unless the cache already holds the
+/// archive with `digest` (hex, may be empty); checks the digest and that it is a chart.
+pub(crate) fn download(
+    url: &str,
+    digest: &str,
+    http: &HttpOptions,
+    paths: &Paths,
+) -> Result<PathBuf> {
+    let cached = (!digest.is_empty())
+        .then(|| cache_path(&paths.content_cache, digest))
+        .filter(|p| p.metadata().is_ok_and(|m| m.is_file() && m.len() > 0));
+    if let Some(p) = cached {
+        return Ok(p);
+    }
+    let client = Client::new(http)?;
+    let data = client.get(url, Some("application/gzip,application/octet-stream"))?;
+    let actual = crate::digest::digest(&data);
+    if !digest.is_empty()
+        && !digest
+            .trim_start_matches("sha256:")
+            .eq_ignore_ascii_case(&actual)
+    {
+        return Err(Error::DigestMismatch {
+            what: url.to_owned(),
+            expected: digest.to_owned(),
+            actual,
+        });
+    }
+    check_archive(&data, url)?;
+    let path = cache_path(&paths.content_cache, &actual);
+    crate::fsutil::atomic_write(&path, &data, 0o644)?;
+    Ok(path)
 }
 
 /// helm's content cache path for a sha256 (hex, optionally `sha256:`-prefixed).

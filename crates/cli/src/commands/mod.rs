@@ -1,9 +1,11 @@
 //! One module per subcommand: translate arguments, call the library, print.
 
 pub mod completion;
+pub mod dependency;
 pub mod demo;
 pub mod env;
 pub mod lint;
+pub mod package;
 pub mod pull;
 pub mod push;
 pub mod registry;
@@ -48,5 +50,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pull(args) => pull::run(&args, &Settings::from_process(&cli.global)),
         Command::Push(args) => push::run(&args, &Settings::from_process(&cli.global)),
         Command::Registry(args) => registry::run(&args, &Settings::from_process(&cli.global)),
+        Command::Package(args) => package::run(&args, &Settings::from_process(&cli.global)),
+        Command::Dependency(args) => dependency::run(&args, &Settings::from_process(&cli.global)),
     }
 }

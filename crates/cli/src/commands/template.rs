@@ -150,6 +150,22 @@ impl TemplateArgs {
 /// Renders and prints. Render errors get helm's `--debug` hint, as helm prints it.
 pub fn run(args: &TemplateArgs, settings: &Settings) -> anyhow::Result<()> {
     let req = args.to_request(settings)?;
+    if args.dependency_update {
+        // helm's Manager prints its progress on stdout before the manifests.
+        let opts = charthouse_repo::deps::DependencyOptions {
+            skip_refresh: false,
+            locate: args.chart_path.to_options(),
+        };
+        let mut progress = String::new();
+        let updated = charthouse_repo::deps::update_if_missing(
+            &req.chart,
+            &opts,
+            &crate::commands::repo::paths(settings),
+            &mut progress,
+        );
+        output::print(&progress)?;
+        updated?;
+    }
     match template(&req) {
         Ok(out) => output::print(&out),
         Err(e) if e.has_partial_release() => Err(anyhow::anyhow!(
