@@ -6,8 +6,6 @@
 //! record equal its deployed revision: sync then writes nothing, so a no-change sync of
 //! a whole stack creates no revision (helmfile makes one per release per sync).
 
-use std::path::PathBuf;
-
 use charthouse_action::{Context, Preview, UninstallOptions, UpgradeOptions};
 use charthouse_chart::Chart;
 use charthouse_kube::Cluster;
@@ -15,7 +13,7 @@ use charthouse_release::Release;
 use charthouse_release::storage::DriverKind;
 
 use crate::error::{Error, Result};
-use crate::model::{ChartRef, ResolvedRelease};
+use crate::model::ResolvedRelease;
 use crate::progress::{Action, Outcome};
 
 /// Where the stack's releases go.
@@ -44,31 +42,12 @@ fn cluster_error(r: &ResolvedRelease, e: impl std::fmt::Display) -> Error {
 
 /// Loads the release's chart: from disk, or fetched from its repository or registry.
 async fn load_chart(target: &Target, r: &ResolvedRelease) -> Result<Chart> {
-    let path: PathBuf = match &r.chart {
-        ChartRef::Local(p) => p.clone(),
-        ChartRef::Git(g) => g.checkout.clone().ok_or_else(|| Error::RemoteChart {
-            release: r.id(),
-            chart: r.chart.to_string(),
-        })?,
-        remote => {
-            let (reference, repo_url) = match remote {
-                ChartRef::Repo { url, chart, .. } => (chart.clone(), url.clone()),
-                other => (other.to_string(), String::new()),
-            };
-            let opts = charthouse_repo::LocateOptions {
-                version: r.version.clone().unwrap_or_default(),
-                repo_url,
-                ..Default::default()
-            };
-            let paths = target.repo_paths.clone();
-            tokio::task::spawn_blocking(move || {
-                charthouse_repo::locate_chart(&reference, &opts, &paths)
-            })
+    let paths = target.repo_paths.clone();
+    let release = r.clone();
+    let path =
+        tokio::task::spawn_blocking(move || crate::render::chart_dir(&release, Some(&paths)))
             .await
-            .map_err(|e| cluster_error(r, e))?
-            .map_err(|e| cluster_error(r, e))?
-        }
-    };
+            .map_err(|e| cluster_error(r, e))??;
     charthouse_render::template::load_for_install(&path).map_err(|source| Error::Render {
         release: r.id(),
         source: Box::new(source),

@@ -189,7 +189,7 @@ pub enum Error {
     /// A release's chart cannot be rendered locally (a repository or OCI chart, which
     /// needs the repo crate to pull it first).
     #[error(
-        "release {release}: chart {chart} is not local; pull it first (repository and OCI charts are not fetched by the stack yet)"
+        "release {release}: chart {chart} is not on disk and no repository configuration was given to fetch it"
     )]
     RemoteChart {
         /// The release (`namespace/name`).

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use crate::error::{Error, Result};
-use crate::model::ResolvedRelease;
+use crate::model::{ChartRef, ResolvedRelease};
 
 /// Flags of `stack template` passed through to the renderer.
 #[derive(Debug, Clone, Default)]
@@ -22,16 +22,39 @@ pub struct RenderOptions {
     pub no_hooks: bool,
     /// `--skip-schema-validation`.
     pub skip_schema_validation: bool,
+    /// helm's repository configuration and caches, to fetch `REPO/CHART` and `oci://`
+    /// charts; without it such charts are an [`Error::RemoteChart`].
+    pub repo_paths: Option<charthouse_repo::Paths>,
 }
 
-fn chart_dir(r: &ResolvedRelease) -> Result<PathBuf> {
-    r.chart
-        .local_path()
-        .map(std::path::Path::to_path_buf)
-        .ok_or_else(|| Error::RemoteChart {
-            release: r.id(),
-            chart: r.chart.to_string(),
-        })
+/// The release's chart on disk: a local directory or archive, a fetched git checkout, or
+/// (with `repo_paths`) a repository or OCI chart pulled into helm's cache. Blocking.
+pub(crate) fn chart_dir(
+    r: &ResolvedRelease,
+    repo_paths: Option<&charthouse_repo::Paths>,
+) -> Result<PathBuf> {
+    if let Some(p) = r.chart.local_path() {
+        return Ok(p.to_path_buf());
+    }
+    let remote = || Error::RemoteChart {
+        release: r.id(),
+        chart: r.chart.to_string(),
+    };
+    let paths = repo_paths.ok_or_else(remote)?;
+    let (reference, repo_url) = match &r.chart {
+        ChartRef::Repo { url, chart, .. } => (chart.clone(), url.clone()),
+        ChartRef::Oci(url) => (url.clone(), String::new()),
+        _ => return Err(remote()),
+    };
+    let opts = charthouse_repo::LocateOptions {
+        version: r.version.clone().unwrap_or_default(),
+        repo_url,
+        ..Default::default()
+    };
+    charthouse_repo::locate_chart(&reference, &opts, paths).map_err(|e| Error::Cluster {
+        release: r.id(),
+        message: format!("fetching chart {}: {e}", r.chart),
+    })
 }
 
 /// What `helm template NAME CHART -n NAMESPACE` with the release's values prints.
@@ -43,7 +66,7 @@ pub fn template_release(r: &ResolvedRelease, opts: &RenderOptions) -> Result<Str
     let req = charthouse_render::TemplateRequest {
         release_name: r.name.clone(),
         namespace: r.namespace.clone(),
-        chart: chart_dir(r)?,
+        chart: chart_dir(r, opts.repo_paths.as_ref())?,
         values: r.values.clone(),
         include_crds: opts.include_crds,
         skip_tests: opts.skip_tests,
@@ -73,13 +96,10 @@ pub struct LintResult {
 /// # Errors
 /// [`Error::RemoteChart`] for a chart that is not on disk, [`Error::Render`] for an
 /// invalid kube version.
-pub fn lint_release(
-    r: &ResolvedRelease,
-    strict: bool,
-    kube_version: Option<String>,
-) -> Result<LintResult> {
+pub fn lint_release(r: &ResolvedRelease, strict: bool, opts: &RenderOptions) -> Result<LintResult> {
+    let kube_version = opts.kube_version.clone();
     let req = charthouse_render::lint::LintRequest {
-        paths: vec![chart_dir(r)?],
+        paths: vec![chart_dir(r, opts.repo_paths.as_ref())?],
         values: r.values.clone(),
         namespace: r.namespace.clone(),
         strict,

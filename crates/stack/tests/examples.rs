@@ -53,7 +53,7 @@ fn example_renders_like_helm() {
 fn example_lints_clean() {
     let stack = stack("prod");
     for r in &stack.releases {
-        let res = charthouse_stack::lint_release(r, true, None).unwrap();
+        let res = charthouse_stack::lint_release(r, true, &Default::default()).unwrap();
         assert!(!res.failed, "{}: {}", r.id(), res.report);
     }
 }

@@ -346,6 +346,7 @@ fn template(
         skip_tests: a.skip_tests,
         no_hooks: a.no_hooks,
         skip_schema_validation: a.skip_schema_validation,
+        repo_paths: Some(super::repo::paths(settings)),
     };
     let plan = ctx.plan(Direction::Forward);
     let mut printer = quiet_unless_terminal(&plan.releases);
@@ -390,16 +391,26 @@ fn lint(
     let mut printer = quiet_unless_terminal(&plan.releases);
     let strict = a.strict;
     let kube_version = a.kube_version.clone();
+    let repo_paths = super::repo::paths(settings);
     let results = runtime(ctx.run.concurrency)?.block_on(charthouse_stack::run_dag(
         &plan,
         ctx.run,
         |r| {
             let r = r.clone();
             let kube_version = kube_version.clone();
+            let repo_paths = repo_paths.clone();
             async move {
                 let id = r.id();
                 let res = tokio::task::spawn_blocking(move || {
-                    charthouse_stack::lint_release(&r, strict, kube_version)
+                    charthouse_stack::lint_release(
+                        &r,
+                        strict,
+                        &RenderOptions {
+                            kube_version,
+                            repo_paths: Some(repo_paths),
+                            ..RenderOptions::default()
+                        },
+                    )
                 })
                 .await
                 .map_err(|e| anyhow::anyhow!("lint task: {e}"))??;
