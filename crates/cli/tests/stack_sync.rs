@@ -534,3 +534,63 @@ fn the_seed_example_syncs_from_a_chart_repository() {
     assert_eq!(got[0]["chart"]["metadata"]["version"], "1.6.0");
     assert_eq!(got[0]["version"], 2);
 }
+
+#[test]
+fn recreate_pods_rolls_the_workloads_of_an_upgraded_release() {
+    let home = tempfile::tempdir().unwrap();
+    let c = cluster(home.path());
+    let dir = home.path().join("stack");
+    write(&dir, "charts/web/Chart.yaml", CHART_YAML);
+    write(&dir, "charts/web/values.yaml", "tag: \"1\"\n");
+    write(
+        &dir,
+        "charts/web/templates/deploy.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: \"nginx:{{ .Values.tag }}\"\n",
+    );
+    write(
+        &dir,
+        "stackfile.yaml",
+        "releases:\n  - name: web\n    namespace: default\n    chart: charts/web\nenvironments:\n  prod:\n    overlay: prod.yaml\nhelmDefaults:\n  recreatePods: true\n",
+    );
+    write(
+        &dir,
+        "prod.yaml",
+        "releases:\n  web:\n    set: {tag: \"2\"}\n",
+    );
+    let annotation = || {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/helm-oracle");
+        let kubectl = String::from_utf8(
+            Command::new("bash")
+                .args([script, "--kubectl"])
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .unwrap();
+        let out = Command::new(kubectl.trim())
+            .env("KUBECONFIG", &c.kubeconfig)
+            .args([
+                "get",
+                "deployment",
+                "web",
+                "-o",
+                "jsonpath={.spec.template.metadata.annotations}",
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let (out, _, stderr) = run(ch(home.path(), &c, &dir).args(["stack", "sync"]));
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        !annotation().contains("restartedAt"),
+        "an install starts fresh pods anyway"
+    );
+    let (out, _, stderr) = run(ch(home.path(), &c, &dir).args(["stack", "-e", "prod", "sync"]));
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        annotation().contains("kubectl.kubernetes.io/restartedAt"),
+        "{}",
+        annotation()
+    );
+}

@@ -104,6 +104,12 @@ pub async fn sync_release(target: &Target, r: &ResolvedRelease) -> Result<Outcom
     let done = charthouse_action::upgrade(&ctx, opts)
         .await
         .map_err(|e| cluster_error(r, e))?;
+    // helmfile's recreatePods: roll the pods of an upgraded release.
+    if r.flags.recreate_pods && !done.installed {
+        charthouse_action::restart_workloads(&ctx, &done.release)
+            .await
+            .map_err(|e| cluster_error(r, e))?;
+    }
     Ok(Outcome {
         action: if done.installed {
             Action::Installed
