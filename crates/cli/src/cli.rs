@@ -8,11 +8,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::commands::stack::StackArgs;
 use crate::commands::{
     completion::CompletionArgs, env::EnvArgs, lint::LintArgs, sandbox::SandboxArgs, show::ShowArgs,
     template::TemplateArgs, version::VersionArgs,
 };
-use crate::commands::stack::StackArgs;
 use crate::commands::{
     dependency::DependencyArgs, package::PackageArgs, pull::PullArgs, push::PushArgs,
     registry::RegistryArgs, repo::RepoArgs, search::SearchArgs,
@@ -86,13 +86,30 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "GROUP")]
     pub kube_as_group: Vec<String>,
     /// The address and the port for the Kubernetes API server
-    #[arg(long, global = true, env = "HELM_KUBEAPISERVER", hide_env_values = true, value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        env = "HELM_KUBEAPISERVER",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub kube_apiserver: Option<String>,
     /// Bearer token used for authentication
-    #[arg(long, global = true, env = "HELM_KUBETOKEN", hide_env_values = true, value_name = "TOKEN")]
+    #[arg(
+        long,
+        global = true,
+        env = "HELM_KUBETOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
     pub kube_token: Option<String>,
     /// If true, the Kubernetes API server's certificate will not be checked for validity
-    #[arg(long, global = true, env = "HELM_KUBEINSECURE_SKIP_TLS_VERIFY", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "HELM_KUBEINSECURE_SKIP_TLS_VERIFY",
+        hide_env_values = true
+    )]
     pub kube_insecure_skip_tls_verify: bool,
     /// Log level for messages on stderr; RUST_LOG, when set, takes precedence
     #[arg(long, global = true, value_enum, default_value_t = LogLevel::Warn, value_name = "LEVEL")]

@@ -291,7 +291,10 @@ fn ready_after(obj: &Value) -> Option<Duration> {
     if let Some(ms) = text.strip_suffix("ms") {
         return ms.parse().ok().map(Duration::from_millis);
     }
-    text.strip_suffix('s')?.parse().ok().map(Duration::from_secs)
+    text.strip_suffix('s')?
+        .parse()
+        .ok()
+        .map(Duration::from_secs)
 }
 
 /// Follows the store and converges every interesting object `delay` after it changes

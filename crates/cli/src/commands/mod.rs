@@ -1,8 +1,8 @@
 //! One module per subcommand: translate arguments, call the library, print.
 
 pub mod completion;
-pub mod dependency;
 pub mod demo;
+pub mod dependency;
 pub mod env;
 pub mod lint;
 pub mod package;
@@ -27,15 +27,33 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Version(args) => version::run(&args),
         Command::Demo(args) => demo::run(&args, &cli.global, &Settings::from_process(&cli.global)),
-        Command::Install(args) => release::install::run(&args, &cli.global, &Settings::from_process(&cli.global)),
-        Command::Upgrade(args) => release::upgrade::run(&args, &cli.global, &Settings::from_process(&cli.global)),
-        Command::Rollback(args) => release::rollback::run(&args, &cli.global, &Settings::from_process(&cli.global)),
-        Command::Uninstall(args) => release::uninstall::run(&args, &cli.global, &Settings::from_process(&cli.global)),
-        Command::History(args) => release::history::run(&args, &cli.global, &Settings::from_process(&cli.global)),
-        Command::Status(args) => release::status::run(&args, &cli.global, &Settings::from_process(&cli.global)),
-        Command::List(args) => release::list::run(&args, &cli.global, &Settings::from_process(&cli.global)),
-        Command::Get(args) => release::get::run(&args, &cli.global, &Settings::from_process(&cli.global)),
-        Command::Test(args) => release::test::run(&args, &cli.global, &Settings::from_process(&cli.global)),
+        Command::Install(args) => {
+            release::install::run(&args, &cli.global, &Settings::from_process(&cli.global))
+        }
+        Command::Upgrade(args) => {
+            release::upgrade::run(&args, &cli.global, &Settings::from_process(&cli.global))
+        }
+        Command::Rollback(args) => {
+            release::rollback::run(&args, &cli.global, &Settings::from_process(&cli.global))
+        }
+        Command::Uninstall(args) => {
+            release::uninstall::run(&args, &cli.global, &Settings::from_process(&cli.global))
+        }
+        Command::History(args) => {
+            release::history::run(&args, &cli.global, &Settings::from_process(&cli.global))
+        }
+        Command::Status(args) => {
+            release::status::run(&args, &cli.global, &Settings::from_process(&cli.global))
+        }
+        Command::List(args) => {
+            release::list::run(&args, &cli.global, &Settings::from_process(&cli.global))
+        }
+        Command::Get(args) => {
+            release::get::run(&args, &cli.global, &Settings::from_process(&cli.global))
+        }
+        Command::Test(args) => {
+            release::test::run(&args, &cli.global, &Settings::from_process(&cli.global))
+        }
         Command::Env(args) => env::run(&args, &Settings::from_process(&cli.global)),
         Command::Completion(args) => completion::run(&args),
         Command::Sandbox(args) => sandbox::run(&args, &Settings::from_process(&cli.global)),
