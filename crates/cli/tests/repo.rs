@@ -159,6 +159,15 @@ impl Drop for Registry {
 }
 
 fn registry(htpasswd: bool) -> Registry {
+    registry_with(htpasswd, false)
+}
+
+/// The test data directory of this module.
+fn data(name: &str) -> String {
+    format!("{}/tests/data/repo/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn registry_with(htpasswd: bool, tls: bool) -> Registry {
     let bin = ["/usr/bin/docker-registry", "/usr/sbin/docker-registry"]
         .into_iter()
         .find(|p| Path::new(p).exists())
@@ -177,11 +186,20 @@ fn registry(htpasswd: bool) -> Registry {
     } else {
         String::new()
     };
+    let tls = if tls {
+        format!(
+            "  tls:\n    certificate: {}\n    key: {}\n",
+            data("tls.crt"),
+            data("tls.key")
+        )
+    } else {
+        String::new()
+    };
     let config = dir.path().join("config.yml");
     std::fs::write(
         &config,
         format!(
-            "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n{auth}",
+            "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n{tls}{auth}",
             dir.path().join("data").display()
         ),
     )
@@ -629,7 +647,15 @@ fn oci_push_pull_interop_with_helm() {
             "--plain-http".into(),
         ],
     ] {
-        eqnice!(ok(helm(h).args(&args)), ok(charthouse(h).args(&args)));
+        // Also stderr: helm reports each registry pull there (`Pulled:`, `Digest:`).
+        let (hout, hstdout, hstderr) = run(helm(h).args(&args));
+        let (cout, cstdout, cstderr) = run(charthouse(h).args(&args));
+        assert!(
+            hout.status.success() && cout.status.success(),
+            "{hstderr}\n{cstderr}"
+        );
+        eqnice!(hstdout, cstdout);
+        eqnice!(hstderr, cstderr);
     }
     let (_, err) = fails(charthouse(h).args([
         "pull",
@@ -675,16 +701,19 @@ fn oci_registry_with_basic_auth_and_login() {
         "--plain-http",
     ]));
     assert!(err.contains("401 Unauthorized"), "{err}");
-    ok(charthouse(h).args([
-        "registry",
-        "login",
-        &reg.host,
-        "-u",
-        "alice",
-        "-p",
-        "wonderland",
-        "--plain-http",
-    ]));
+    eqnice!(
+        "Login Succeeded\n",
+        ok(charthouse(h).args([
+            "registry",
+            "login",
+            &reg.host,
+            "-u",
+            "alice",
+            "-p",
+            "wonderland",
+            "--plain-http",
+        ]))
+    );
     ok(charthouse(h)
         .arg("push")
         .arg(&pkg)
@@ -701,7 +730,10 @@ fn oci_registry_with_basic_auth_and_login() {
         ])
         .arg(h));
     ok(charthouse(h).args(["template", "r", &format!("{remote}/web"), "--plain-http"]));
-    ok(charthouse(h).args(["registry", "logout", &reg.host]));
+    eqnice!(
+        format!("Removing login credentials for {}\n", reg.host),
+        ok(charthouse(h).args(["registry", "logout", &reg.host]))
+    );
     let (_, err) = fails(
         charthouse(h)
             .args([
@@ -994,4 +1026,63 @@ fn package_matches_helm_archive_layout() {
     );
     let (_, herr) = fails(helm(h).arg("package").arg("-d").arg(&theirs).arg(&chart));
     eqnice!(herr, err);
+}
+
+#[test]
+fn oci_registry_over_tls() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let reg = registry_with(false, true);
+    let pkg = helm_package(
+        h,
+        &make_chart(&h.join("a"), "web", "1.0.0", "A web app"),
+        &h.join("pkgs"),
+    );
+    let remote = format!("oci://{}/secure", reg.host);
+
+    // An unknown CA is refused, with the URL and the TLS cause.
+    let (_, err) = fails(charthouse(h).arg("push").arg(&pkg).arg(&remote));
+    assert!(
+        err.contains(&format!("https://{}/v2/secure/web/blobs/", reg.host))
+            && err.contains("UnknownIssuer"),
+        "{err}"
+    );
+    // --ca-file trusts the test CA; --insecure-skip-tls-verify skips the check.
+    ok(charthouse(h)
+        .arg("push")
+        .arg(&pkg)
+        .arg(&remote)
+        .arg("--ca-file")
+        .arg(data("ca.crt")));
+    let dest = h.join("pulled");
+    ok(charthouse(h)
+        .args([
+            "pull",
+            &format!("{remote}/web"),
+            "--insecure-skip-tls-verify",
+            "-d",
+        ])
+        .arg(&dest));
+    assert_eq!(
+        std::fs::read(dest.join("web-1.0.0.tgz")).unwrap(),
+        std::fs::read(&pkg).unwrap()
+    );
+    // helm trusts the same CA file and gets the same bytes.
+    let hdest = h.join("helm-pulled");
+    std::fs::create_dir_all(&hdest).unwrap();
+    ok(helm(h)
+        .args([
+            "pull",
+            &format!("{remote}/web"),
+            "--version",
+            "1.0.0",
+            "--ca-file",
+            &data("ca.crt"),
+            "-d",
+        ])
+        .arg(&hdest));
+    assert_eq!(
+        std::fs::read(hdest.join("web-1.0.0.tgz")).unwrap(),
+        std::fs::read(&pkg).unwrap()
+    );
 }

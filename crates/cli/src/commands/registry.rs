@@ -9,6 +9,7 @@ use charthouse_repo::http::HttpOptions;
 use charthouse_repo::oci::{self, RegistryOptions};
 
 use crate::commands::repo::paths;
+use crate::output;
 use crate::settings::Settings;
 
 /// Arguments of `charthouse registry`.
@@ -100,12 +101,15 @@ pub fn run(args: &RegistryArgs, settings: &Settings) -> anyhow::Result<()> {
                 credentials: None,
             };
             oci::login(host_only(&a.host), &a.username, &password, &opts, &config)?;
-            eprintln!("Login Succeeded");
-            Ok(())
+            output::print("Login Succeeded\n")
         }
         RegistryCommand::Logout(a) => {
+            // helm prints this whether or not credentials were stored.
+            output::print(&format!(
+                "Removing login credentials for {}\n",
+                host_only(&a.host)
+            ))?;
             oci::logout(host_only(&a.host), &config)?;
-            eprintln!("Removing login credentials for {}", host_only(&a.host));
             Ok(())
         }
     }

@@ -125,11 +125,18 @@ impl TemplateArgs {
         Ok(TemplateRequest {
             release_name,
             namespace: settings.namespace.clone(),
-            chart: charthouse_repo::locate_chart(
-                &chart,
-                &self.chart_path.to_options(),
-                &crate::commands::repo::paths(settings),
-            )?,
+            chart: {
+                let located = charthouse_repo::locate(
+                    &chart,
+                    &self.chart_path.to_options(),
+                    &crate::commands::repo::paths(settings),
+                )?;
+                // helm reports registry pulls on stderr, manifests stay alone on stdout.
+                if let Some((reference, digest)) = &located.oci {
+                    eprintln!("Pulled: {reference}\nDigest: {digest}");
+                }
+                located.path
+            },
             values,
             show_only: self.show_only.clone(),
             include_crds: self.include_crds,

@@ -188,7 +188,8 @@ pub fn pull(
     } else {
         target.clone()
     };
-    let display = if target.starts_with("sha256:") && tag.is_empty() {
+    // helm names a digest reference by its digest.
+    let display = if target.starts_with("sha256:") {
         format!("{}/{}@{target}", r.registry, r.repository)
     } else {
         r.display_with_tag(&tag)
@@ -324,13 +325,15 @@ pub fn login(
     file.write(registry_config)
 }
 
-/// `registry logout`: forgets the credentials of `host`.
-pub fn logout(host: &str, registry_config: &Path) -> Result<()> {
+/// `registry logout`: forgets the credentials of `host`. Like helm, a host without stored
+/// credentials is not an error; returns whether there were any.
+pub fn logout(host: &str, registry_config: &Path) -> Result<bool> {
     let mut file = CredentialsFile::load(registry_config)?;
-    if !file.remove(host) {
-        return Err(Error::usage(format!("not logged in to {host}")));
+    let removed = file.remove(host);
+    if removed {
+        file.write(registry_config)?;
     }
-    file.write(registry_config)
+    Ok(removed)
 }
 
 #[cfg(test)]
