@@ -27,6 +27,9 @@ pub struct DependencyOptions {
     pub skip_refresh: bool,
     /// Registry and download settings (`--plain-http`, TLS, credentials).
     pub locate: LocateOptions,
+    /// Print `Pulled:`/`Digest:` for registry charts: helm's `dependency` commands do, the
+    /// `--dependency-update` of install, upgrade and template does not.
+    pub print_registry_pulls: bool,
 }
 
 /// helm's prefix for the cache names of repositories only named by URL in `Chart.yaml`.
@@ -404,19 +407,38 @@ fn download_all(
             crate::package::save(&sub, tmp.path())?;
             continue;
         }
-        let (path, file_name, key) = if oci::is_oci(&d.repository) {
+        // Each remote dependency is fetched once (helm's `churls`), announced before the
+        // download as helm does; registry pulls add helm's `Pulled:`/`Digest:` lines.
+        let already = |key: &str, fetched: &mut HashSet<String>, out: &mut String| {
+            if fetched.insert(key.to_owned()) {
+                let _ = writeln!(out, "Downloading {} from repo {}", d.name, d.repository);
+                false
+            } else {
+                let _ = writeln!(
+                    out,
+                    "Already downloaded {} from repo {}",
+                    d.name, d.repository
+                );
+                true
+            }
+        };
+        let (path, file_name) = if oci::is_oci(&d.repository) {
             let reference = format!(
                 "{}/{}:{}",
                 d.repository.trim_end_matches('/'),
                 d.name,
                 oci::version_to_tag(&d.version)
             );
+            if already(&reference, &mut fetched, out) {
+                continue;
+            }
             let located = locate(&reference, &opts.locate, paths)?;
-            (
-                located.path,
-                format!("{}-{}.tgz", d.name, d.version),
-                reference,
-            )
+            if let Some((display, digest)) = &located.oci
+                && opts.print_registry_pulls
+            {
+                let _ = writeln!(out, "Pulled: {display}\nDigest: {digest}");
+            }
+            (located.path, format!("{}-{}.tgz", d.name, d.version))
         } else {
             let repo_name = names.get(&d.name).cloned().unwrap_or_default();
             let entry = file
@@ -437,6 +459,9 @@ fn download_all(
             })?;
             let first = cv.urls.first().cloned().unwrap_or_default();
             let url = resolve_reference_url(&entry.url, &first);
+            if already(&url, &mut fetched, out) {
+                continue;
+            }
             let name = url
                 .split(['?', '#'])
                 .next()
@@ -445,17 +470,8 @@ fn download_all(
                 .to_owned();
             let path = download(&url, &cv.digest, &entry.http_options(), paths)
                 .map_err(|e| dep_error(format!("could not download {url}: {e}")))?;
-            (path, name, url)
+            (path, name)
         };
-        if !fetched.insert(key) {
-            let _ = writeln!(
-                out,
-                "Already downloaded {} from repo {}",
-                d.name, d.repository
-            );
-            continue;
-        }
-        let _ = writeln!(out, "Downloading {} from repo {}", d.name, d.repository);
         let target = tmp.path().join(&file_name);
         std::fs::copy(&path, &target).map_err(|e| Error::io("writing", &target, e))?;
     }

@@ -67,6 +67,7 @@ pub fn run(args: &DependencyArgs, settings: &Settings) -> anyhow::Result<()> {
             let opts = DependencyOptions {
                 skip_refresh: a.skip_refresh,
                 locate: a.chart_path.to_options(),
+                print_registry_pulls: true,
             };
             let mut out = String::new();
             let result = if matches!(args.command, DependencyCommand::Update(_)) {

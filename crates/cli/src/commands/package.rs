@@ -51,12 +51,12 @@ pub fn run(args: &PackageArgs, settings: &Settings) -> anyhow::Result<()> {
         }
         if args.dependency_update {
             let mut out = String::new();
-            let result = update(
-                chart,
-                &DependencyOptions::default(),
-                &paths(settings),
-                &mut out,
-            );
+            // `package -u` runs helm's dependency manager as `dependency update` does.
+            let opts = DependencyOptions {
+                print_registry_pulls: true,
+                ..DependencyOptions::default()
+            };
+            let result = update(chart, &opts, &paths(settings), &mut out);
             output::print(&out)?;
             result?;
         }

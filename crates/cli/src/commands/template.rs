@@ -162,6 +162,7 @@ pub fn run(args: &TemplateArgs, settings: &Settings) -> anyhow::Result<()> {
         let opts = charthouse_repo::deps::DependencyOptions {
             skip_refresh: false,
             locate: args.chart_path.to_options(),
+            print_registry_pulls: false,
         };
         let mut progress = String::new();
         let updated = charthouse_repo::deps::update_if_missing(
