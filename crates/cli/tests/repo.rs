@@ -568,7 +568,10 @@ fn oci_push_pull_interop_with_helm() {
     );
     let remote = format!("oci://{}/charts", reg.host);
 
-    // charthouse pushes, helm pulls the same bytes.
+    // charthouse pushes, helm pulls the same bytes, with the provenance file beside the
+    // archive as its provenance layer (`--prov` fetches it without verifying).
+    let prov = "-----BEGIN PGP SIGNED MESSAGE-----\nnot checked by --prov\n";
+    std::fs::write(format!("{}.prov", ours.display()), prov).unwrap();
     let out = ok(charthouse(h)
         .arg("push")
         .arg(&ours)
@@ -589,12 +592,17 @@ fn oci_push_pull_interop_with_helm() {
             "--version",
             "0.1.0",
             "--plain-http",
+            "--prov",
             "-d",
         ])
         .arg(&hdest));
     assert_eq!(
         std::fs::read(hdest.join("web-0.1.0.tgz")).unwrap(),
         std::fs::read(&ours).unwrap()
+    );
+    eqnice!(
+        prov,
+        std::fs::read_to_string(hdest.join("web-0.1.0.tgz.prov")).unwrap()
     );
 
     // helm pushes (a version with build metadata: tag 0.2.0_build.7), charthouse pulls.

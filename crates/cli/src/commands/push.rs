@@ -47,8 +47,18 @@ pub fn run(args: &PushArgs, settings: &Settings) -> anyhow::Result<()> {
     if !oci::is_oci(&args.remote) {
         anyhow::bail!("scheme prefix missing from remote (e.g. \"oci://\")");
     }
+    if args.chart.is_dir() {
+        anyhow::bail!("cannot push directory, must provide chart archive (.tgz)");
+    }
     let data = std::fs::read(&args.chart)
         .map_err(|e| anyhow::anyhow!("reading {}: {e}", args.chart.display()))?;
+    // helm pushes CHART.tgz.prov beside the archive as the provenance layer.
+    let prov_path = PathBuf::from(format!("{}.prov", args.chart.display()));
+    let prov = if prov_path.is_file() {
+        Some(std::fs::read(&prov_path)?)
+    } else {
+        None
+    };
     let host = oci::Reference::parse(&format!("{}/x", args.remote.trim_end_matches('/')))?.registry;
     let opts = RegistryOptions {
         plain_http: args.plain_http,
@@ -64,7 +74,7 @@ pub fn run(args: &PushArgs, settings: &Settings) -> anyhow::Result<()> {
         credentials: None,
     };
     let opts = oci::options_for(&host, opts, &paths(settings).registry_config)?;
-    let result = oci::push(&data, &args.remote, &opts)?;
+    let result = oci::push(&data, prov.as_deref(), &args.remote, &opts)?;
     output::print(&format!(
         "Pushed: {}\nDigest: {}\n",
         result.display, result.manifest_digest

@@ -213,8 +213,14 @@ pub struct PushResult {
 }
 
 /// Pushes a chart archive under `remote` (`oci://REGISTRY/PATH`): the repository is
-/// `PATH/NAME`, the tag the chart version (helm's `Client.Push`).
-pub fn push(archive: &[u8], remote: &str, opts: &RegistryOptions) -> Result<PushResult> {
+/// `PATH/NAME`, the tag the chart version (helm's `Client.Push`). A provenance file, when
+/// given, becomes a second layer (layers ordered by digest, as helm orders them).
+pub fn push(
+    archive: &[u8],
+    prov: Option<&[u8]>,
+    remote: &str,
+    opts: &RegistryOptions,
+) -> Result<PushResult> {
     let chart = charthouse_chart::load_archive(archive)?;
     let meta = &chart.metadata;
     let base = remote.trim_end_matches('/');
@@ -229,12 +235,22 @@ pub fn push(archive: &[u8], remote: &str, opts: &RegistryOptions) -> Result<Push
     let r = Reference::parse(&format!("{base}/{}:{tag}", meta.name))?;
     let client = RegistryClient::new(&r.registry, opts)?;
     let layer_digest = client.push_blob(&r.repository, archive)?;
+    let mut layers = vec![(layer_digest, CHART_LAYER_MEDIA_TYPE, archive.len())];
+    if let Some(prov) = prov {
+        let digest = client.push_blob(&r.repository, prov)?;
+        layers.push((digest, PROV_LAYER_MEDIA_TYPE, prov.len()));
+    }
+    layers.sort();
     let config = metadata_json(meta);
     let config_digest = client.push_blob(&r.repository, config.as_bytes())?;
+    let layers: Vec<Value> = layers
+        .into_iter()
+        .map(|(digest, media_type, size)| json!({"mediaType": media_type, "digest": digest, "size": size}))
+        .collect();
     let manifest = json!({
         "schemaVersion": 2,
         "config": {"mediaType": CONFIG_MEDIA_TYPE, "digest": config_digest, "size": config.len()},
-        "layers": [{"mediaType": CHART_LAYER_MEDIA_TYPE, "digest": layer_digest, "size": archive.len()}],
+        "layers": layers,
         "annotations": annotations(meta),
     });
     let manifest_bytes = serde_json::to_vec(&manifest).map_err(|e| Error::Registry {
