@@ -5,11 +5,31 @@
 //! registry credentials file ([`oci::CredentialsFile`]).
 //!
 //! Entry points:
-//! - [`locate_chart`]: turn a chart reference (path, `.tgz`, `REPO/CHART`, `--repo` URL,
-//!   archive URL, `oci://…`) into a local path; every command that takes a chart calls it.
-//! - [`repos`]: `repo add/update/remove`; [`index::IndexFile`]: `repo index`, index reading.
-//! - [`search::search`]: `search repo`.
+//! - [`locate_chart`] (and [`locate`] for the details `pull` prints): turn a chart reference
+//!   (directory, `.tgz`, `REPO/CHART`, a name with `--repo URL`, an archive URL,
+//!   `oci://REGISTRY/PATH/CHART[:TAG|@DIGEST]`) plus [`LocateOptions`] (`--version`
+//!   constraint, `--devel`, credentials, TLS, `--plain-http`) into a local path that
+//!   `charthouse_chart::load` reads. Every command that takes a chart calls it.
+//! - [`repos`]: `repo add/update/remove`; [`index::IndexFile`]: `repo index` and index reading.
+//! - [`search::search`] over [`summary::load_for_search`]: `search repo`.
 //! - [`oci`]: `push`, `pull`, `registry login/logout`.
+//! - [`package::package_dir`]: `package`; [`deps`]: `dependency update/build/list`, `Chart.lock`
+//!   and `--dependency-update` ([`deps::update_if_missing`]).
+//!
+//! ```no_run
+//! use charthouse_repo::{LocateOptions, Paths, locate_chart};
+//!
+//! let paths = Paths {
+//!     repository_config: "/home/me/.config/helm/repositories.yaml".into(),
+//!     repository_cache: "/home/me/.cache/helm/repository".into(),
+//!     registry_config: "/home/me/.config/helm/registry/config.json".into(),
+//!     content_cache: "/home/me/.cache/helm/content".into(),
+//! };
+//! let opts = LocateOptions { version: "^1.2".into(), ..LocateOptions::default() };
+//! let chart_path = locate_chart("bitnami/nginx", &opts, &paths)?;
+//! let chart = charthouse_chart::load(&chart_path)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! All network I/O is blocking (one request at a time, `repo update` in threads): callers in
 //! async code run these functions with `tokio::task::spawn_blocking`.
