@@ -102,7 +102,11 @@ pub async fn list(ctx: &Context, opts: &ListOptions) -> Result<Vec<Release>> {
     let candidates = if only_superseded {
         ctx.storage.all_revisions(namespace).await?
     } else {
-        ctx.storage.latest_of_each(namespace).await?
+        // Superseded revisions are never the newest, so unless they are asked for the
+        // server need not send them.
+        ctx.storage
+            .latest_of_each(namespace, !opts.superseded)
+            .await?
     };
     let mut out: Vec<Release> = candidates
         .into_iter()

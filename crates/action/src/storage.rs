@@ -68,10 +68,22 @@ impl Storage {
     /// # Errors
     ///
     /// API failures and undecodable records.
-    pub async fn latest_of_each(&self, namespace: Option<&str>) -> Result<Vec<Release>> {
-        let objects = self
-            .list_objects(namespace, &storage::selector(None))
-            .await?;
+    ///
+    /// With `skip_superseded` the server leaves superseded revisions out
+    /// (`status!=superseded`): the newest revision of a release is never superseded
+    /// (a revision is superseded only when a newer one deploys), and in a long history
+    /// nearly every record is, so `list` then transfers and parses one record per
+    /// release instead of all of them.
+    pub async fn latest_of_each(
+        &self,
+        namespace: Option<&str>,
+        skip_superseded: bool,
+    ) -> Result<Vec<Release>> {
+        let mut selector = storage::selector(None);
+        if skip_superseded {
+            selector.push_str(",status!=superseded");
+        }
+        let objects = self.list_objects(namespace, &selector).await?;
         let mut newest: BTreeMap<(String, String), (i64, &Value)> = BTreeMap::new();
         for object in &objects {
             let label = |k: &str| {
