@@ -54,6 +54,26 @@ impl User {
     }
 }
 
+impl User {
+    /// The user a request acts as with `Impersonate-User`/`Impersonate-Group` headers: only
+    /// admins (`system:masters`) may impersonate here; the impersonated user gets the
+    /// groups asked for plus `system:authenticated`, as the API server gives them.
+    pub(crate) fn impersonate(&self, target: &str, groups: Vec<String>) -> Result<User, String> {
+        if !self.is_admin() {
+            return Err(self.name.clone());
+        }
+        let mut groups = groups;
+        if !groups.iter().any(|g| g == "system:authenticated") {
+            groups.push("system:authenticated".into());
+        }
+        Ok(User {
+            name: target.to_string(),
+            uid: String::new(),
+            groups,
+        })
+    }
+}
+
 /// The token table.
 #[derive(Debug, Clone)]
 pub(crate) struct Authenticator {

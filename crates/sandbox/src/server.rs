@@ -243,6 +243,44 @@ async fn handle(
             return reply.response;
         }
     };
+    // Impersonation (kubectl --as/--as-group, helm --kube-as-user/--kube-as-group).
+    let user = match parts
+        .headers
+        .get("impersonate-user")
+        .and_then(|v| v.to_str().ok())
+    {
+        None => user,
+        Some(target) => {
+            let groups = parts
+                .headers
+                .get_all("impersonate-group")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .map(str::to_string)
+                .collect();
+            match user.impersonate(target, groups) {
+                Ok(acting) => acting,
+                Err(real) => {
+                    let reply = Reply::status(
+                        &ApiError::forbidden_impersonation(&real, target),
+                        pretty_hint,
+                    );
+                    audit(
+                        &state,
+                        &parts.method,
+                        &request_uri,
+                        Some(&user),
+                        &user_agent,
+                        "impersonate",
+                        &reply,
+                        received,
+                        started,
+                    );
+                    return reply.response;
+                }
+            }
+        }
+    };
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(b) => b.to_bytes(),
         Err(_) => {

@@ -190,6 +190,20 @@ impl ApiError {
         }
     }
 
+    /// 403 for impersonation by a user who may not impersonate.
+    pub(crate) fn forbidden_impersonation(user: &str, target: &str) -> Self {
+        ApiError {
+            details: Some(json!({"name": target, "kind": "users"})),
+            ..Self::new(
+                403,
+                "Forbidden",
+                format!(
+                    "users \"{target}\" is forbidden: User \"{user}\" cannot impersonate resource \"users\" in API group \"\" at the cluster scope"
+                ),
+            )
+        }
+    }
+
     /// 403 for a non-resource URL the user may not read.
     pub(crate) fn forbidden_path(user: &str, verb: &str, path: &str) -> Self {
         ApiError {
