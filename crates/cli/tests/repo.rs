@@ -355,6 +355,27 @@ fn http_repository_add_search_pull_template() {
         .args(["pull", "proxy", "--repo", &server.url, "--untar", "-d"])
         .arg(&dest));
     assert!(dest.join("proxy/Chart.yaml").is_file());
+    // --prov fetches URL.prov beside the archive; when there is none, helm's warning.
+    std::fs::write(site.join("web-0.1.0.tgz.prov"), "signed\n").unwrap();
+    let provs = h.join("provs");
+    let helm_provs = h.join("helm-provs");
+    for d in [&provs, &helm_provs] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    for args in [
+        vec!["pull", "st/web", "--version", "0.1.0", "--prov", "-d"],
+        vec!["pull", "st/web", "--version", "0.2.0", "--prov", "-d"],
+    ] {
+        eqnice!(
+            ok(helm(h).args(&args).arg(&helm_provs)),
+            ok(charthouse(h).args(&args).arg(&provs))
+        );
+    }
+    assert_eq!(listing(&provs), listing(&helm_provs));
+    eqnice!(
+        "signed\n",
+        std::fs::read_to_string(provs.join("web-0.1.0.tgz.prov")).unwrap()
+    );
     let url = format!("{}/web-0.2.0.tgz", server.url);
     ok(charthouse(h).args(["pull", &url, "-d"]).arg(&dest));
     assert!(dest.join("web-0.2.0.tgz").is_file());
@@ -603,6 +624,21 @@ fn oci_push_pull_interop_with_helm() {
     eqnice!(
         prov,
         std::fs::read_to_string(hdest.join("web-0.1.0.tgz.prov")).unwrap()
+    );
+
+    let cprov = h.join("ch-prov");
+    ok(charthouse(h)
+        .args([
+            "pull",
+            &format!("{remote}/web:0.1.0"),
+            "--plain-http",
+            "--prov",
+            "-d",
+        ])
+        .arg(&cprov));
+    eqnice!(
+        prov,
+        std::fs::read_to_string(cprov.join("web-0.1.0.tgz.prov")).unwrap()
     );
 
     // helm pushes (a version with build metadata: tag 0.2.0_build.7), charthouse pulls.

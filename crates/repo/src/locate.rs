@@ -39,6 +39,9 @@ pub struct LocateOptions {
     pub insecure_skip_tls_verify: bool,
     /// `--plain-http` (registries only).
     pub plain_http: bool,
+    /// `--prov`: also fetch the provenance file (`URL.prov`, or the registry's provenance
+    /// layer); it is not verified.
+    pub provenance: bool,
 }
 
 impl LocateOptions {
@@ -87,6 +90,11 @@ pub struct Located {
     pub oci: Option<(String, String)>,
     /// The file name helm would save the archive as (`NAME-VERSION.tgz`) when pulled.
     pub file_name: String,
+    /// The provenance file, with [`LocateOptions::provenance`], when the source has one.
+    pub prov: Option<Vec<u8>>,
+    /// Why a requested provenance file is missing, in helm's words
+    /// (`WARNING: Verification not found for …`).
+    pub prov_warning: Option<String>,
 }
 
 /// Finds the chart `reference` names and returns a path `charthouse_chart::load` can read:
@@ -120,6 +128,8 @@ pub fn locate(reference: &str, opts: &LocateOptions, paths: &Paths) -> Result<Lo
                 path: abs,
                 version: None,
                 oci: None,
+                prov: None,
+                prov_warning: None,
             });
         }
         if p.is_absolute() || name.starts_with('.') {
@@ -135,6 +145,16 @@ pub fn locate(reference: &str, opts: &LocateOptions, paths: &Paths) -> Result<Lo
         find_in_named_repo(name, &version, opts, paths)?
     };
     let path = download(&url, &digest, &http, paths)?;
+    let (mut prov, mut prov_warning) = (None, None);
+    if opts.provenance {
+        let prov_url = format!("{url}.prov");
+        match Client::new(&http).and_then(|c| c.get(&prov_url, None)) {
+            Ok(data) => prov = Some(data),
+            Err(e) => {
+                prov_warning = Some(format!("WARNING: Verification not found for {name}: {e}"))
+            }
+        }
+    }
     let file_name = url
         .split(['?', '#'])
         .next()
@@ -146,6 +166,8 @@ pub fn locate(reference: &str, opts: &LocateOptions, paths: &Paths) -> Result<Lo
         version: version_found,
         oci: None,
         file_name,
+        prov,
+        prov_warning,
     })
 }
 
@@ -204,7 +226,7 @@ fn locate_oci(name: &str, version: &str, opts: &LocateOptions, paths: &Paths) ->
     let r = oci::Reference::parse(name)?;
     let ropts = oci::options_for(&r.registry, opts.registry(), &paths.registry_config)?;
     let cache = &paths.content_cache;
-    let pulled = oci::pull(name, version, &ropts, |digest| {
+    let pulled = oci::pull(name, version, &ropts, opts.provenance, |digest| {
         std::fs::read(cache_path(cache, digest))
             .ok()
             .filter(|d| !d.is_empty())
@@ -219,6 +241,12 @@ fn locate_oci(name: &str, version: &str, opts: &LocateOptions, paths: &Paths) ->
         path,
         file_name: format!("{}-{version}.tgz", r.chart_name()),
         version: Some(version),
+        prov_warning: (opts.provenance && pulled.prov.is_none()).then(|| {
+            format!(
+                "WARNING: Verification not found for {name}: no provenance layer in the manifest"
+            )
+        }),
+        prov: pulled.prov,
         oci: Some((pulled.display, pulled.manifest_digest)),
     })
 }

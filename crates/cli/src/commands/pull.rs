@@ -67,6 +67,7 @@ impl ChartPathArgs {
             key_file: self.key_file.clone(),
             insecure_skip_tls_verify: self.insecure_skip_tls_verify,
             plain_http: self.plain_http,
+            provenance: false,
         }
     }
 }
@@ -89,16 +90,23 @@ pub struct PullArgs {
     /// Location to write the chart. If this and untardir are specified, untardir is appended to this
     #[arg(short = 'd', long, default_value = ".")]
     pub destination: PathBuf,
+    /// Fetch the provenance file, but don't perform verification
+    #[arg(long)]
+    pub prov: bool,
 }
 
 /// Downloads each chart into the destination, or unpacks it there.
 pub fn run(args: &PullArgs, settings: &Settings) -> anyhow::Result<()> {
     let paths = paths(settings);
-    let opts = args.chart_path.to_options();
+    let mut opts = args.chart_path.to_options();
+    opts.provenance = args.prov;
     for chart in &args.charts {
         let located = locate(chart, &opts, &paths)?;
         if let Some((display, digest)) = &located.oci {
             output::print(&format!("Pulled: {display}\nDigest: {digest}\n"))?;
+        }
+        if let Some(warning) = &located.prov_warning {
+            output::print(&format!("{warning}\n"))?;
         }
         let data = std::fs::read(&located.path)?;
         if args.untar {
@@ -126,7 +134,10 @@ pub fn run(args: &PullArgs, settings: &Settings) -> anyhow::Result<()> {
             } else {
                 located.file_name.clone()
             };
-            std::fs::write(args.destination.join(name), &data)?;
+            std::fs::write(args.destination.join(&name), &data)?;
+            if let Some(prov) = &located.prov {
+                std::fs::write(args.destination.join(format!("{name}.prov")), prov)?;
+            }
         }
     }
     Ok(())

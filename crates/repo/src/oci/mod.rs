@@ -39,6 +39,8 @@ pub struct PulledChart {
     pub manifest_digest: String,
     /// The chart layer digest (`sha256:…`), the content cache key.
     pub layer_digest: String,
+    /// The provenance layer, when it was asked for and the manifest has one.
+    pub prov: Option<Vec<u8>>,
 }
 
 /// The registry options for `host`: flags' credentials, else the credentials file's.
@@ -134,6 +136,7 @@ pub fn pull(
     reference: &str,
     version: &str,
     opts: &RegistryOptions,
+    with_prov: bool,
     cached: impl Fn(&str) -> Option<Vec<u8>>,
 ) -> Result<PulledChart> {
     let r = Reference::parse(reference)?;
@@ -176,6 +179,21 @@ pub fn pull(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
+    let prov = if with_prov {
+        let prov_digest = doc
+            .get("layers")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|l| l.get("mediaType").and_then(Value::as_str) == Some(PROV_LAYER_MEDIA_TYPE))
+            .and_then(|l| l.get("digest").and_then(Value::as_str));
+        match prov_digest {
+            Some(d) => Some(client.blob(&r.repository, d)?),
+            None => None,
+        }
+    } else {
+        None
+    };
     let data = match cached(&layer_digest) {
         Some(d) => d,
         None => client.blob(&r.repository, &layer_digest)?,
@@ -200,6 +218,7 @@ pub fn pull(
         tag,
         manifest_digest,
         layer_digest,
+        prov,
     })
 }
 
