@@ -59,7 +59,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sandbox(args) => sandbox::run(&args, &Settings::from_process(&cli.global)),
         Command::Template(args) => template::run(&args, &Settings::from_process(&cli.global)),
         Command::Lint(args) => lint::run(&args, &Settings::from_process(&cli.global)),
-        Command::Show(args) => show::run(&args),
+        Command::Show(args) => show::run(&args, &Settings::from_process(&cli.global)),
         Command::Stack(args) => {
             stack::run(&args, &cli.global, &Settings::from_process(&cli.global))
         }
