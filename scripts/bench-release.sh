@@ -74,7 +74,19 @@ def requests(argv):
     run(argv)
     with open(audit) as f:
         lines = f.readlines()[before:]
-    return [(json.loads(l)["verb"], json.loads(l)["requestURI"]) for l in lines]
+    return [json.loads(l) for l in lines]
+
+def peak_in_flight(events):
+    """The most requests the server was handling at once (from the audit timestamps)."""
+    from datetime import datetime
+    t = lambda s: datetime.strptime(s, "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
+    edges = sorted([(t(e["requestReceivedTimestamp"]), 1) for e in events] +
+                   [(t(e["stageTimestamp"]), -1) for e in events])
+    peak = now = 0
+    for _, d in edges:
+        now += d
+        peak = max(peak, now)
+    return peak
 
 # --- 200 releases x 10 revisions, as helm writes them -------------------------------
 run([helm, "install", "seed", f"{work}/three", "-n", "seed", "--create-namespace"])
@@ -144,7 +156,7 @@ for label, h, c in results:
 counts = []
 def count(label, argv):
     reqs = requests(argv)
-    counts.append((label, len(reqs)))
+    counts.append((label, len(reqs), peak_in_flight(reqs)))
     return reqs
 count("helm install, 3 resources", [helm, "install", "r3-h", f"{work}/three"])
 count("helm upgrade, 3 resources", [helm, "upgrade", "r3-h", f"{work}/three", "--set", "msg=x"])
@@ -153,17 +165,20 @@ shutil.rmtree(os.path.join(work, "cache", "discovery"), ignore_errors=True)
 count("charthouse install, 3 resources (empty discovery cache)", [ch, "install", "r3-c", f"{work}/three"])
 count("charthouse upgrade, 3 resources", [ch, "upgrade", "r3-c", f"{work}/three", "--set", "msg=x"])
 count("charthouse rollback, 3 resources", [ch, "rollback", "r3-c"])
+# A fresh release, so no revision is pruned (--history-max 10 would add one delete).
+run([ch, "install", "big-n", f"{work}/fifty"])
 shutil.rmtree(os.path.join(work, "cache", "discovery"), ignore_errors=True)
-count("charthouse upgrade, 50 resources, empty discovery cache", [ch, "upgrade", "big-c", f"{work}/fifty", "--set", "msg=y"])
-count("charthouse upgrade, 50 resources, cached discovery", [ch, "upgrade", "big-c", f"{work}/fifty", "--set", "msg=z"])
+count("charthouse upgrade, 50 resources, empty discovery cache", [ch, "upgrade", "big-n", f"{work}/fifty", "--set", "msg=y"])
+count("charthouse upgrade, 50 resources, cached discovery", [ch, "upgrade", "big-n", f"{work}/fifty", "--set", "msg=z"])
 shutil.rmtree(os.path.join(work, "cache", "discovery"), ignore_errors=True)
-count("charthouse rollback, 50 resources, empty discovery cache", [ch, "rollback", "big-c"])
-count("charthouse rollback, 50 resources, cached discovery", [ch, "rollback", "big-c"])
+count("charthouse rollback, 50 resources, empty discovery cache", [ch, "rollback", "big-n"])
+count("charthouse rollback, 50 resources, cached discovery", [ch, "rollback", "big-n"])
+count("charthouse upgrade, 50 resources, 11 revisions (prunes one: --history-max 10)", [ch, "upgrade", "big-c", f"{work}/fifty", "--set", "msg=y"])
 count("helm upgrade, 50 resources", [helm, "upgrade", "big-h", f"{work}/fifty", "--set", "msg=y"])
 count("helm rollback, 50 resources", [helm, "rollback", "big-h"])
 print()
-print("| requests (sandbox audit log) | count |")
-print("|---|---|")
-for label, n in counts:
-    print(f"| {label} | {n} |")
+print("| requests (sandbox audit log) | count | peak in flight |")
+print("|---|---|---|")
+for label, n, peak in counts:
+    print(f"| {label} | {n} | {peak} |")
 PY
