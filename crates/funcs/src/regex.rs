@@ -7,6 +7,9 @@
 //! Non-`must` functions panic on a bad pattern (`regexp: Compile(…): …`); the `must`
 //! ones return Go's `error parsing regexp: …`.
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
 use charthouse_gotmpl::{Func, FuncError, GoType, Value};
 use regex::Regex;
 
@@ -313,8 +316,38 @@ fn go_syntax_error(p: &str) -> Option<String> {
     None
 }
 
-/// `regexp.Compile`, with Go's error text.
+/// How many compiled patterns the process keeps. Charts use a handful of distinct
+/// patterns (bitnami's image-tag check runs once per image), so a small bound suffices;
+/// it only guards against a template that builds patterns from data in a loop.
+const CACHE_LIMIT: usize = 256;
+
+/// Compiled patterns (or their compile errors) by source text. Go compiles on every
+/// call, which its lazy NFA makes cheap; the `regex` crate does more work up front
+/// (a full DFA for small patterns), so a chart that checks every image tag against
+/// Masterminds' semver pattern would spend most of its render compiling. `Regex`
+/// clones share the compiled program.
+static CACHE: LazyLock<Mutex<HashMap<String, Result<Regex, String>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// `regexp.Compile`, with Go's error text, through the process-wide [`CACHE`].
 fn compile(p: &str) -> Result<Regex, String> {
+    if let Ok(cache) = CACHE.lock()
+        && let Some(hit) = cache.get(p)
+    {
+        return hit.clone();
+    }
+    let compiled = compile_uncached(p);
+    if let Ok(mut cache) = CACHE.lock() {
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(p.to_owned(), compiled.clone());
+    }
+    compiled
+}
+
+/// `regexp.Compile`, with Go's error text.
+fn compile_uncached(p: &str) -> Result<Regex, String> {
     if let Some(e) = go_syntax_error(p) {
         return Err(format!("error parsing regexp: {e}"));
     }

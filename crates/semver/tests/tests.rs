@@ -1,0 +1,3 @@
+//! Integration tests of charthouse-semver.
+
+mod versions;
