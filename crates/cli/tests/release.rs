@@ -743,6 +743,20 @@ fn history_max_never_prunes_the_last_deployed_revision() {
         assert!(h.is_some());
         assert_eq!(h, c);
     }
+    // The newest revisions are failed; list shows them (it asks the server for
+    // non-superseded records only), with every state filter helm has.
+    for flags in [
+        &[][..],
+        &["--failed"],
+        &["--deployed"],
+        &["--superseded"],
+        &["--pending"],
+    ] {
+        let mut args = vec!["list", "-A"];
+        args.extend_from_slice(flags);
+        let helm = ok(&mut env.helm(&args));
+        eqnice!(helm, ok(&mut env.ch(&args)));
+    }
     let (h, c) = both(
         &env,
         &[
