@@ -34,7 +34,7 @@ pub use convert::{chart_record, json_to_values, values_to_json};
 pub use error::Error;
 pub use install::{InstallOptions, install};
 pub use preview::{Preview, preview_upgrade};
-pub use query::{ListOptions, get, list, release_history};
+pub use query::{ListOptions, get, list, live_resources, release_history};
 pub use release_test::run_tests;
 pub use render::RenderSettings;
 pub use restart::restart_workloads;

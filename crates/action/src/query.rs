@@ -36,6 +36,88 @@ pub async fn get(ctx: &Context, name: &str, revision: i64) -> Result<Release> {
     found.ok_or(Error::NotFound)
 }
 
+/// The live objects of a revision's manifest, as helm's `status` shows them
+/// (`pkg/kube/client.go` `Get`): grouped by `version/Kind`, in manifest order, as Tables
+/// when `table` (for the RESOURCES section) or as objects (for `-o json|yaml`). Objects
+/// that cannot be read are left out, as helm does.
+///
+/// # Errors
+///
+/// A manifest whose kinds cannot be resolved.
+pub async fn live_resources(
+    ctx: &Context,
+    release: &Release,
+    table: bool,
+) -> Result<serde_json::Map<String, serde_json::Value>> {
+    use futures::stream::{self, StreamExt};
+    let objects = crate::resources::build(ctx, &release.manifest, &release.namespace).await?;
+    let client = ctx.client();
+    let fetched: Vec<Option<serde_json::Value>> = stream::iter(objects.iter())
+        .map(|o| async move {
+            let got = if table {
+                charthouse_kube::apply::get_table(client, &o.reference).await
+            } else {
+                charthouse_kube::apply::get(client, &o.reference).await
+            };
+            got.ok().flatten()
+        })
+        .buffered(16)
+        .collect()
+        .await;
+    let mut out = serde_json::Map::new();
+    let mut push = |key: String, value: serde_json::Value| {
+        if let serde_json::Value::Array(list) = out
+            .entry(key)
+            .or_insert_with(|| serde_json::Value::Array(Vec::new()))
+        {
+            list.push(value);
+        }
+    };
+    let mut selectors_seen: Vec<Vec<(String, String)>> = Vec::new();
+    for (o, live) in objects.iter().zip(fetched) {
+        let Some(live) = live else { continue };
+        let api = &o.reference.resource.api;
+        push(format!("{}/{}", api.version, api.kind), live);
+        // helm's getSelectRelationPod: the Pods of each distinct workload selector.
+        let Some(selector) = pod_selector(&o.body) else {
+            continue;
+        };
+        if selectors_seen.contains(&selector) {
+            continue;
+        }
+        selectors_seen.push(selector.clone());
+        let namespace = o
+            .reference
+            .namespace
+            .as_deref()
+            .unwrap_or(&release.namespace);
+        match charthouse_kube::apply::list_pods(client, namespace, &selector, table).await {
+            Ok(pods) => push("v1/Pod(related)".into(), pods),
+            Err(e) => tracing::warn!(error = %e, "get the relation pod is failed"),
+        }
+    }
+    Ok(out)
+}
+
+/// helm's `getSelectorFromObject`: `spec.selector.matchLabels` of workloads,
+/// `spec.selector` of ReplicationControllers, sorted by key as `labels.Set` prints them.
+fn pod_selector(body: &serde_json::Value) -> Option<Vec<(String, String)>> {
+    let pointer = match body.get("kind").and_then(serde_json::Value::as_str)? {
+        "ReplicaSet" | "Deployment" | "StatefulSet" | "DaemonSet" | "Job" => {
+            "/spec/selector/matchLabels"
+        }
+        "ReplicationController" => "/spec/selector",
+        _ => return None,
+    };
+    let map = body.pointer(pointer)?.as_object()?;
+    let mut pairs: Vec<(String, String)> = map
+        .iter()
+        .map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+        .collect::<Option<_>>()?;
+    pairs.sort();
+    Some(pairs)
+}
+
 /// Which releases `list` shows (helm's state flags).
 #[derive(Debug, Clone, Default)]
 pub struct ListOptions {

@@ -433,6 +433,12 @@ fn helm_installs_charthouse_upgrades_helm_rolls_back_charthouse_rolls_forward() 
         ok(&mut env.helm(&["list", "-A"])),
         ok(&mut env.ch(&["list", "-A"]))
     );
+    // status -o json|yaml carries the live objects, read from the cluster.
+    for format in ["json", "yaml"] {
+        let helm = ok(&mut env.helm(&["status", "web", "-o", format]));
+        assert!(helm.contains("v1/ConfigMap"), "{helm}");
+        eqnice!(helm, ok(&mut env.ch(&["status", "web", "-o", format])));
+    }
 }
 
 #[test]

@@ -40,6 +40,74 @@ pub async fn get(client: &kube::Client, object: &ObjectRef) -> Result<Option<Val
     }
 }
 
+/// Tables preferred, as kubectl and helm ask (`transformRequests`).
+const TABLE_ACCEPT: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
+
+/// Reads an object as the API server's Table (helm's `status` RESOURCES, with the
+/// object included as helm's `transformRequests` asks); `None` when it does not exist.
+///
+/// # Errors
+///
+/// API failures other than 404.
+pub async fn get_table(client: &kube::Client, object: &ObjectRef) -> Result<Option<Value>> {
+    let api = object.api(client);
+    let url = format!(
+        "{}/{}?includeObject=Object",
+        api.resource_url(),
+        object.name
+    );
+    let request = http::Request::get(url)
+        .header(http::header::ACCEPT, TABLE_ACCEPT)
+        .body(Vec::new())
+        .map_err(|e| Error::InvalidObject {
+            message: format!("{object}: {e}"),
+        })?;
+    match client.request::<Value>(request).await {
+        Ok(table) => Ok(Some(table)),
+        Err(kube::Error::Api(status)) if status.code == 404 => Ok(None),
+        Err(source) => Err(Error::Api {
+            step: "get",
+            object: object.to_string(),
+            source,
+        }),
+    }
+}
+
+/// Lists the Pods of `namespace` matching `selector` (`key=value` pairs), as a Table when
+/// `table`: the list object exactly as the server sent it (helm's related Pods).
+///
+/// # Errors
+///
+/// API failures.
+pub async fn list_pods(
+    client: &kube::Client,
+    namespace: &str,
+    selector: &[(String, String)],
+    table: bool,
+) -> Result<Value> {
+    let encoded: Vec<String> = selector.iter().map(|(k, v)| format!("{k}%3D{v}")).collect();
+    let mut url = format!(
+        "/api/v1/namespaces/{namespace}/pods?labelSelector={}",
+        encoded.join("%2C")
+    );
+    let mut request = http::Request::get(&url);
+    if table {
+        url.push_str("&includeObject=Object");
+        request = http::Request::get(&url).header(http::header::ACCEPT, TABLE_ACCEPT);
+    }
+    let request = request.body(Vec::new()).map_err(|e| Error::InvalidObject {
+        message: format!("pods in {namespace}: {e}"),
+    })?;
+    client
+        .request::<Value>(request)
+        .await
+        .map_err(|source| Error::Api {
+            step: "list",
+            object: format!("pods in namespace {namespace}"),
+            source,
+        })
+}
+
 /// Server-side apply of the whole object with field manager `helm` and strict field
 /// validation; creates the object when missing. Returns the object the server stored.
 ///

@@ -24,9 +24,17 @@ pub struct StatusArgs {
 /// Prints the status of a revision.
 pub fn run(args: &StatusArgs, global: &GlobalArgs, settings: &Settings) -> anyhow::Result<()> {
     let release = with_context(global, settings, async |ctx| {
-        charthouse_action::get(ctx, &args.name, args.revision)
+        let mut release = charthouse_action::get(ctx, &args.name, args.revision)
             .await
-            .map_err(action_error)
+            .map_err(action_error)?;
+        // helm's status reads the live objects: Tables for the RESOURCES section, the
+        // objects themselves for JSON and YAML (pkg/cmd/status.go).
+        let table = matches!(args.output, OutputFormat::Table);
+        let resources = charthouse_action::live_resources(ctx, &release, table)
+            .await
+            .map_err(action_error)?;
+        release.info.get_or_insert_with(Default::default).resources = resources;
+        Ok(release)
     })?;
     let text = release_output::status(
         &release,
