@@ -1129,3 +1129,27 @@ fn upgrade_and_rollback_of_n_objects_cost_at_most_n_plus_6_requests() {
     assert!(env.dir().join("cache/discovery").is_dir());
     assert_eq!(live_msg(&env, "default", "r-cm6"), "hello");
 }
+
+#[test]
+fn uninstall_keeps_history_like_helm_and_each_tool_removes_the_others_release() {
+    let env = Env::start();
+    env.two_namespaces();
+    let c = hooks_chart(env.dir());
+    assert_eq!(both(&env, &["install", "r", &c]), (None, None));
+    let (h, c_out) = (
+        ok(&mut env.helm(&["uninstall", "r", "--keep-history", "-n", HNS])),
+        ok(&mut env.ch(&["uninstall", "r", "--keep-history", "-n", CNS])),
+    );
+    eqnice!(h, c_out);
+    assert_same_records(&env, "r");
+    assert_eq!(env.statuses(CNS, "r")[0].1, Status::Uninstalled);
+    assert!(env.live("configmap", CNS, "r-cm").is_none());
+    // Each tool purges the history the other kept.
+    ok(&mut env.ch(&["uninstall", "r", "-n", HNS]));
+    ok(&mut env.helm(&["uninstall", "r", "-n", CNS]));
+    assert!(env.records(HNS, "r").is_empty());
+    assert!(env.records(CNS, "r").is_empty());
+    let (h, c) = both(&env, &["uninstall", "r"]);
+    assert!(h.is_some());
+    assert_eq!(h, c);
+}
