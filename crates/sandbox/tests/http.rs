@@ -588,3 +588,41 @@ async fn rbac_limits_non_admin_users() {
     assert_eq!(out, "developer");
     env.sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn patches_that_remove_or_name_the_resource_version() {
+    let env = Env::start().await;
+    let (code, _) = env
+        .raw(
+            "POST",
+            "/api/v1/namespaces/default/configmaps",
+            "application/json",
+            r#"{"metadata":{"name":"rv"},"data":{"a":"1"}}"#,
+            "t",
+        )
+        .await;
+    assert_eq!(code, 201);
+    // A three-way patch computed against the live object removes resourceVersion: the
+    // write is unconditional (helm's and kubectl's client-side apply send such patches).
+    let (code, body) = env
+        .raw(
+            "PATCH",
+            "/api/v1/namespaces/default/configmaps/rv",
+            "application/merge-patch+json",
+            r#"{"metadata":{"resourceVersion":null},"data":{"a":"2"}}"#,
+            "t",
+        )
+        .await;
+    assert_eq!(code, 200, "{}", String::from_utf8_lossy(&body));
+    // A stale resourceVersion is a precondition that fails.
+    let (code, body) = env
+        .raw(
+            "PATCH",
+            "/api/v1/namespaces/default/configmaps/rv",
+            "application/merge-patch+json",
+            r#"{"metadata":{"resourceVersion":"1"},"data":{"a":"3"}}"#,
+            "t",
+        )
+        .await;
+    assert_eq!(code, 409, "{}", String::from_utf8_lossy(&body));
+}

@@ -328,8 +328,11 @@ pub(crate) fn patch(state: &State, req: &Request, t: &Target) -> Result<Reply, A
     let current = as_served(&old, &t.rt);
     let patched = apply_patch(state, ty, t, &name, &current, &body)?;
     check_type(&patched, t)?;
-    // A patch that names a resourceVersion is a precondition, like an update's.
-    if meta_str(&patched, "resourceVersion") != meta_str(&old, "resourceVersion") {
+    // A patch that names a resourceVersion is a precondition, like an update's; one that
+    // removes it (a three-way patch computed against the live object) is unconditional,
+    // as the API server's storage treats an empty resourceVersion.
+    let patched_rv = meta_str(&patched, "resourceVersion").filter(|rv| !rv.is_empty());
+    if patched_rv.is_some() && patched_rv != meta_str(&old, "resourceVersion") {
         return Err(ApiError::modified(&t.rt.resource, &t.rt.group, &name));
     }
     if meta_str(&patched, "name") != Some(name.as_str()) {
