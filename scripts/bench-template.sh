@@ -45,6 +45,9 @@ for case_id, chart, args in rows:
 print(f"cases: {len(ratios)}, best of {repeats} runs each")
 print(f"helm total {helm_total:.2f}s, charthouse total {ch_total:.2f}s")
 print(f"median per-case speedup (helm time / charthouse time): {statistics.median(ratios):.1f}x")
+ordered = sorted(ratios)
+p10, p90 = ordered[len(ordered) // 10], ordered[(9 * len(ordered)) // 10]
+print(f"p10/p90 per-case speedup: {p10:.1f}x / {p90:.1f}x")
 print(f"min/max per-case speedup: {min(ratios):.1f}x / {max(ratios):.1f}x")
 print(f"peak RSS: helm {helm_rss/1024:.1f} MiB, charthouse {ch_rss/1024:.1f} MiB")
 PY
