@@ -1130,3 +1130,99 @@ fn oci_registry_over_tls() {
         std::fs::read(&pkg).unwrap()
     );
 }
+
+/// A sandbox process for install/upgrade against remote charts, killed on drop.
+struct Cluster(Child);
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn sandbox(home: &Path) -> (Cluster, PathBuf) {
+    let kubeconfig = home.join("sandbox.kubeconfig");
+    let child = charthouse(home)
+        .args(["sandbox", "--listen", "127.0.0.1:0", "--kubeconfig-out"])
+        .arg(&kubeconfig)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !kubeconfig.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "sandbox did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    (Cluster(child), kubeconfig)
+}
+
+#[test]
+fn install_and_upgrade_from_oci_and_repository_references() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let reg = registry(false);
+    let pkgs = h.join("pkgs");
+    let v1 = helm_package(
+        h,
+        &make_chart(&h.join("a"), "web", "0.1.0", "A web app"),
+        &pkgs,
+    );
+    let remote = format!("oci://{}/charts", reg.host);
+    ok(charthouse(h)
+        .arg("push")
+        .arg(&v1)
+        .args([&remote, "--plain-http"]));
+    let (_cluster, kubeconfig) = sandbox(h);
+
+    // install from the registry.
+    let out = ok(charthouse(h).env("KUBECONFIG", &kubeconfig).args([
+        "install",
+        "web",
+        &format!("{remote}/web"),
+        "--version",
+        "0.1.0",
+        "--plain-http",
+    ]));
+    assert!(out.contains("STATUS: deployed"), "{out}");
+
+    // upgrade from an HTTP repository added with repo add (REPO/CHART).
+    let served = h.join("served");
+    std::fs::create_dir_all(&served).unwrap();
+    helm_package(
+        h,
+        &make_chart(&h.join("b"), "web", "0.2.0", "A web app"),
+        &served,
+    );
+    let server = serve(served.clone(), None);
+    ok(charthouse(h)
+        .args(["repo", "index"])
+        .arg(&served)
+        .args(["--url", &server.url]));
+    ok(charthouse(h).args(["repo", "add", "local", &server.url]));
+    let out = ok(charthouse(h).env("KUBECONFIG", &kubeconfig).args([
+        "upgrade",
+        "web",
+        "local/web",
+        "--version",
+        "^0.2",
+    ]));
+    assert!(
+        out.starts_with("Release \"web\" has been upgraded. Happy Helming!\n"),
+        "{out}"
+    );
+    let history = ok(charthouse(h)
+        .env("KUBECONFIG", &kubeconfig)
+        .args(["history", "web", "-o", "json"]));
+    let history: Vec<serde_json::Value> = serde_json::from_str(&history).unwrap();
+    let charts: Vec<&str> = history
+        .iter()
+        .map(|r| r["chart"].as_str().unwrap())
+        .collect();
+    assert_eq!(charts, ["web-0.1.0", "web-0.2.0"]);
+}
