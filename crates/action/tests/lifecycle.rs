@@ -166,3 +166,33 @@ async fn objects_owned_by_another_release_are_not_adopted() {
     charthouse_action::install(ctx, take).await.unwrap();
     env.sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn lookup_reads_the_cluster_while_rendering() {
+    let env = env().await;
+    let ctx = &env.ctx;
+    let cms: Api<ConfigMap> = Api::namespaced(ctx.client().clone(), "default");
+    let seed: ConfigMap = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": "seed"}, "data": {"token": "abc123"}
+    }))
+    .unwrap();
+    cms.create(&Default::default(), &seed).await.unwrap();
+    let template = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-looked-up\ndata:\n  token: {{ (lookup \"v1\" \"ConfigMap\" \"default\" \"seed\").data.token | quote }}\n  missing: {{ lookup \"v1\" \"ConfigMap\" \"default\" \"nope\" | len | quote }}\n  listed: {{ (lookup \"v1\" \"ConfigMap\" \"default\" \"\").items | len | quote }}\n";
+    charthouse_action::install(
+        ctx,
+        InstallOptions::new("lk", chart("0.1.0", &[("templates/cm.yaml", template)])),
+    )
+    .await
+    .unwrap();
+    let data = cms.get("lk-looked-up").await.unwrap().data.unwrap();
+    assert_eq!(data["token"], "abc123");
+    assert_eq!(
+        data["missing"], "0",
+        "a missing object is an empty map, as in helm"
+    );
+    // The list form sees what existed while rendering (the seed, and the namespace's
+    // kube-root-ca.crt as on a real cluster), not the release's own object.
+    let before = cms.list(&Default::default()).await.unwrap().items.len() - 1;
+    assert_eq!(data["listed"], before.to_string());
+    env.sandbox.shutdown().await;
+}
