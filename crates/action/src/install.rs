@@ -161,11 +161,7 @@ pub(crate) async fn install_locked(
         hooks: rendered.hooks.iter().map(convert::hook_record).collect(),
         version: revision,
         labels: opts.labels.clone(),
-        apply_method: Some(if opts.server_side {
-            ApplyMethod::ServerSideApply
-        } else {
-            ApplyMethod::ClientSideApply
-        }),
+        apply_method: Some(Method::record(opts.server_side)),
         info: Some(Info {
             first_deployed: Some(now),
             last_deployed: Some(now),

@@ -39,6 +39,53 @@ pub enum Method {
     Replace,
 }
 
+impl Method {
+    /// The method for an upgrade or rollback: `--force-replace` wins, else server-side
+    /// apply (with `--force-conflicts`) or helm's client-side merge.
+    pub fn choose(force_replace: bool, server_side: bool, force_conflicts: bool) -> Method {
+        if force_replace {
+            Method::Replace
+        } else if server_side {
+            Method::ServerSide { force_conflicts }
+        } else {
+            Method::ClientSide
+        }
+    }
+
+    /// What the release record says about this method (`apply_method`).
+    pub fn record(server_side: bool) -> charthouse_release::ApplyMethod {
+        if server_side {
+            charthouse_release::ApplyMethod::ServerSideApply
+        } else {
+            charthouse_release::ApplyMethod::ClientSideApply
+        }
+    }
+}
+
+/// The objects of the current revision and of the next one (with ownership metadata
+/// set), for an upgrade or rollback, with helm's messages when a manifest does not build.
+pub(crate) async fn revision_objects(
+    ctx: &Context,
+    current: &charthouse_release::Release,
+    next: &charthouse_release::Release,
+) -> Result<(Vec<Object>, Vec<Object>)> {
+    let namespace = &next.namespace;
+    let old = build(ctx, &current.manifest, namespace)
+        .await
+        .map_err(|e| {
+            Error::Failed(format!(
+                "unable to build kubernetes objects from current release manifest: {e}"
+            ))
+        })?;
+    let mut targets = build(ctx, &next.manifest, namespace).await.map_err(|e| {
+        Error::Failed(format!(
+            "unable to build kubernetes objects from new release manifest: {e}"
+        ))
+    })?;
+    set_ownership(&mut targets, &next.name, namespace);
+    Ok((old, targets))
+}
+
 /// Parses a manifest and resolves its objects on the cluster.
 pub(crate) async fn build(ctx: &Context, manifest: &str, namespace: &str) -> Result<Vec<Object>> {
     Ok(charthouse_kube::manifest::build(ctx.cluster.discovery(), manifest, namespace).await?)

@@ -121,11 +121,7 @@ pub(crate) async fn rollback_locked(
         hooks: previous.hooks.clone(),
         version: current.version + 1,
         labels: previous.labels.clone(),
-        apply_method: Some(if server_side {
-            charthouse_release::ApplyMethod::ServerSideApply
-        } else {
-            charthouse_release::ApplyMethod::ClientSideApply
-        }),
+        apply_method: Some(Method::record(server_side)),
         info: Some(Info {
             first_deployed: current.info.as_ref().and_then(|i| i.first_deployed),
             last_deployed: Some(GoTime::now()),
@@ -151,31 +147,8 @@ pub(crate) async fn rollback_locked(
     }
     ctx.storage.create(&target).await?;
 
-    let namespace = target.namespace.clone();
-    let old = resources::build(ctx, &current.manifest, &namespace)
-        .await
-        .map_err(|e| {
-            Error::Failed(format!(
-                "unable to build kubernetes objects from current release manifest: {e}"
-            ))
-        })?;
-    let mut targets = resources::build(ctx, &target.manifest, &namespace)
-        .await
-        .map_err(|e| {
-            Error::Failed(format!(
-                "unable to build kubernetes objects from new release manifest: {e}"
-            ))
-        })?;
-    resources::set_ownership(&mut targets, &target.name, &namespace);
-    let method = if opts.force_replace {
-        Method::Replace
-    } else if server_side {
-        Method::ServerSide {
-            force_conflicts: opts.force_conflicts,
-        }
-    } else {
-        Method::ClientSide
-    };
+    let (old, targets) = resources::revision_objects(ctx, &current, &target).await?;
+    let method = Method::choose(opts.force_replace, server_side, opts.force_conflicts);
     let outcome = apply_revision(
         ctx,
         &mut target,

@@ -127,7 +127,7 @@ impl Storage {
     ///
     /// API failures, 409 when another writer created the revision first.
     pub async fn create(&self, release: &Release) -> Result<()> {
-        let now = Write::Create {
+        let write = Write::Create {
             unix_seconds: unix_now(),
         };
         let step = || {
@@ -136,46 +136,20 @@ impl Storage {
                 storage::key(&release.name, release.version)
             )
         };
-        match self.driver {
-            DriverKind::Memory => {
-                let mut mem = self
-                    .memory
-                    .lock()
-                    .map_err(|_| Error::Invalid("memory driver poisoned".into()))?;
-                if mem.iter().any(|r| {
-                    r.name == release.name
-                        && r.namespace == release.namespace
-                        && r.version == release.version
-                }) {
-                    return Err(Error::Invalid(format!(
-                        "{}: release: already exists",
-                        step()
-                    )));
-                }
-                mem.push(release.clone());
-                Ok(())
+        if self.driver == DriverKind::Memory {
+            let mut mem = self.memory()?;
+            if mem.iter().any(|r| is_revision(r, release)) {
+                return Err(Error::Invalid(format!(
+                    "{}: release: already exists",
+                    step()
+                )));
             }
-            DriverKind::Secret => {
-                let obj: Secret = from_json(
-                    storage::secret(release, now).map_err(|e| Error::storage(step(), e))?,
-                )?;
-                let api: Api<Secret> = Api::namespaced(self.client.clone(), &release.namespace);
-                api.create(&PostParams::default(), &obj)
-                    .await
-                    .map(drop)
-                    .map_err(|e| create_error(step(), e))
-            }
-            DriverKind::ConfigMap => {
-                let obj: ConfigMap = from_json(
-                    storage::config_map(release, now).map_err(|e| Error::storage(step(), e))?,
-                )?;
-                let api: Api<ConfigMap> = Api::namespaced(self.client.clone(), &release.namespace);
-                api.create(&PostParams::default(), &obj)
-                    .await
-                    .map(drop)
-                    .map_err(|e| create_error(step(), e))
-            }
+            mem.push(release.clone());
+            return Ok(());
         }
+        self.write(release, write, None, &step())
+            .await?
+            .map_err(|e| create_error(step(), e))
     }
 
     /// Rewrites an existing revision (status changes, hook results).
@@ -184,48 +158,55 @@ impl Storage {
     ///
     /// API failures.
     pub async fn update(&self, release: &Release) -> Result<()> {
-        let now = Write::Update {
+        let write = Write::Update {
             unix_seconds: unix_now(),
         };
         let key = storage::key(&release.name, release.version);
-        let step = || format!("update: failed to update release {key}");
-        match self.driver {
-            DriverKind::Memory => {
-                let mut mem = self
-                    .memory
-                    .lock()
-                    .map_err(|_| Error::Invalid("memory driver poisoned".into()))?;
-                match mem.iter_mut().find(|r| {
-                    r.name == release.name
-                        && r.namespace == release.namespace
-                        && r.version == release.version
-                }) {
-                    Some(slot) => *slot = release.clone(),
-                    None => return Err(Error::NotFound),
-                }
-                Ok(())
-            }
-            DriverKind::Secret => {
-                let obj: Secret = from_json(
-                    storage::secret(release, now).map_err(|e| Error::storage(step(), e))?,
-                )?;
-                let api: Api<Secret> = Api::namespaced(self.client.clone(), &release.namespace);
-                api.replace(&key, &PostParams::default(), &obj)
-                    .await
-                    .map(drop)
-                    .map_err(|e| Error::storage(step(), e))
-            }
-            DriverKind::ConfigMap => {
-                let obj: ConfigMap = from_json(
-                    storage::config_map(release, now).map_err(|e| Error::storage(step(), e))?,
-                )?;
-                let api: Api<ConfigMap> = Api::namespaced(self.client.clone(), &release.namespace);
-                api.replace(&key, &PostParams::default(), &obj)
-                    .await
-                    .map(drop)
-                    .map_err(|e| Error::storage(step(), e))
-            }
+        if self.driver == DriverKind::Memory {
+            let mut mem = self.memory()?;
+            let slot = mem
+                .iter_mut()
+                .find(|r| is_revision(r, release))
+                .ok_or(Error::NotFound)?;
+            *slot = release.clone();
+            return Ok(());
         }
+        let step = format!("update: failed to update release {key}");
+        self.write(release, write, Some(&key), &step)
+            .await?
+            .map_err(|e| Error::storage(step, e))
+    }
+
+    /// Sends `release`'s Secret or ConfigMap: created, or replacing object `replace`.
+    /// The outer error is building the object (reported as `step`), the inner one the
+    /// API's answer.
+    async fn write(
+        &self,
+        release: &Release,
+        write: Write,
+        replace: Option<&str>,
+        step: &str,
+    ) -> Result<std::result::Result<(), kube::Error>> {
+        let building = |e| Error::storage(step, e);
+        let ns = &release.namespace;
+        Ok(match self.driver {
+            DriverKind::ConfigMap => {
+                let obj = storage::config_map(release, write).map_err(building)?;
+                send::<ConfigMap>(&self.client, ns, from_json(obj)?, replace).await
+            }
+            // The memory driver never sends (its callers return first).
+            DriverKind::Secret | DriverKind::Memory => {
+                let obj = storage::secret(release, write).map_err(building)?;
+                send::<Secret>(&self.client, ns, from_json(obj)?, replace).await
+            }
+        })
+    }
+
+    /// The memory driver's records.
+    fn memory(&self) -> Result<std::sync::MutexGuard<'_, Vec<Release>>> {
+        self.memory
+            .lock()
+            .map_err(|_| Error::Invalid("memory driver poisoned".into()))
     }
 
     /// Deletes one revision's record (already gone is fine).
@@ -237,10 +218,7 @@ impl Storage {
         let key = storage::key(name, version);
         let result = match self.driver {
             DriverKind::Memory => {
-                let mut mem = self
-                    .memory
-                    .lock()
-                    .map_err(|_| Error::Invalid("memory driver poisoned".into()))?;
+                let mut mem = self.memory()?;
                 mem.retain(|r| {
                     !(r.name == name && r.namespace == namespace && r.version == version)
                 });
@@ -270,10 +248,7 @@ impl Storage {
         let step = || format!("list: failed to query with labels {selector}");
         match self.driver {
             DriverKind::Memory => {
-                let mem = self
-                    .memory
-                    .lock()
-                    .map_err(|_| Error::Invalid("memory driver poisoned".into()))?;
+                let mem = self.memory()?;
                 let name = selector.split(',').find_map(|p| p.strip_prefix("name="));
                 mem.iter()
                     .filter(|r| namespace.is_none_or(|ns| r.namespace == ns))
@@ -308,6 +283,35 @@ impl Storage {
             }
         }
     }
+}
+
+/// Creates `obj`, or replaces object `replace` with it.
+async fn send<K>(
+    client: &kube::Client,
+    namespace: &str,
+    obj: K,
+    replace: Option<&str>,
+) -> std::result::Result<(), kube::Error>
+where
+    K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
+        + Clone
+        + std::fmt::Debug
+        + serde::de::DeserializeOwned
+        + serde::Serialize,
+{
+    let api: Api<K> = Api::namespaced(client.clone(), namespace);
+    match replace {
+        Some(name) => api
+            .replace(name, &PostParams::default(), &obj)
+            .await
+            .map(drop),
+        None => api.create(&PostParams::default(), &obj).await.map(drop),
+    }
+}
+
+/// Whether `r` is the same revision of the same release as `release`.
+fn is_revision(r: &Release, release: &Release) -> bool {
+    r.name == release.name && r.namespace == release.namespace && r.version == release.version
 }
 
 fn decode(object: &Value) -> Result<Release> {

@@ -242,11 +242,7 @@ async fn upgrade_locked(ctx: &Context, locked: &Locked, opts: UpgradeOptions) ->
         hooks: rendered.hooks.iter().map(convert::hook_record).collect(),
         version: revision,
         labels,
-        apply_method: Some(if server_side {
-            ApplyMethod::ServerSideApply
-        } else {
-            ApplyMethod::ClientSideApply
-        }),
+        apply_method: Some(Method::record(server_side)),
         info: Some(Info {
             first_deployed: current.info.as_ref().and_then(|i| i.first_deployed),
             last_deployed: Some(GoTime::now()),
@@ -259,21 +255,7 @@ async fn upgrade_locked(ctx: &Context, locked: &Locked, opts: UpgradeOptions) ->
     };
 
     let namespace = upgraded.namespace.clone();
-    let old = resources::build(ctx, &current.manifest, &namespace)
-        .await
-        .map_err(|e| {
-            Error::Failed(format!(
-                "unable to build kubernetes objects from current release manifest: {e}"
-            ))
-        })?;
-    let mut targets = resources::build(ctx, &upgraded.manifest, &namespace)
-        .await
-        .map_err(|e| {
-            Error::Failed(format!(
-                "unable to build kubernetes objects from new release manifest: {e}"
-            ))
-        })?;
-    resources::set_ownership(&mut targets, &upgraded.name, &namespace);
+    let (old, targets) = resources::revision_objects(ctx, &current, &upgraded).await?;
     let old_keys: HashSet<String> = old.iter().map(|o| o.key()).collect();
     let new_objects: Vec<_> = targets
         .iter()
@@ -307,15 +289,7 @@ async fn upgrade_locked(ctx: &Context, locked: &Locked, opts: UpgradeOptions) ->
     }
     ctx.storage.create(&upgraded).await?;
 
-    let method = if opts.force_replace {
-        Method::Replace
-    } else if server_side {
-        Method::ServerSide {
-            force_conflicts: opts.force_conflicts,
-        }
-    } else {
-        Method::ClientSide
-    };
+    let method = Method::choose(opts.force_replace, server_side, opts.force_conflicts);
     let outcome = apply_revision(
         ctx,
         &mut upgraded,
