@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use charthouse_release::{Release, Status};
@@ -19,30 +18,7 @@ use kube::Api;
 use kube::api::ListParams;
 use serde_json::{Value, json};
 
-use crate::macros::charthouse;
-
-/// The oracle binary: helm v4.3.1, or kubectl with `--kubectl`.
-fn oracle(kubectl: bool) -> String {
-    static HELM: OnceLock<String> = OnceLock::new();
-    static KUBECTL: OnceLock<String> = OnceLock::new();
-    let cell = if kubectl { &KUBECTL } else { &HELM };
-    cell.get_or_init(|| {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/helm-oracle");
-        let mut cmd = Command::new("bash");
-        cmd.arg(script);
-        if kubectl {
-            cmd.arg("--kubectl");
-        }
-        let out = cmd.output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap().trim().to_owned()
-    })
-    .clone()
-}
+use crate::macros::{charthouse, oracle};
 
 /// One sandbox (in-process, workloads simulated, audit log on) with a home directory
 /// for both tools.

@@ -11,23 +11,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::macros::{charthouse, run};
-
-/// The oracle helm, installed by `scripts/helm-oracle` on first use.
-fn helm_bin() -> String {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/helm-oracle");
-    let out = Command::new("bash").arg(script).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
+use crate::macros::{charthouse, oracle, run, sandbox_process};
 
 /// helm with the same clean environment as `charthouse(home)`: both share helm's files.
 fn helm(home: &Path) -> Command {
-    let mut cmd = Command::new(helm_bin());
+    let mut cmd = Command::new(oracle(false));
     cmd.env_clear()
         .env("HOME", home)
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -1131,37 +1119,6 @@ fn oci_registry_over_tls() {
     );
 }
 
-/// A sandbox process for install/upgrade against remote charts, killed on drop.
-struct Cluster(Child);
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn sandbox(home: &Path) -> (Cluster, PathBuf) {
-    let kubeconfig = home.join("sandbox.kubeconfig");
-    let child = charthouse(home)
-        .args(["sandbox", "--listen", "127.0.0.1:0", "--kubeconfig-out"])
-        .arg(&kubeconfig)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while !kubeconfig.exists() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "sandbox did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    std::thread::sleep(Duration::from_millis(100));
-    (Cluster(child), kubeconfig)
-}
-
 #[test]
 fn install_and_upgrade_from_oci_and_repository_references() {
     let home = tempfile::tempdir().unwrap();
@@ -1178,10 +1135,11 @@ fn install_and_upgrade_from_oci_and_repository_references() {
         .arg("push")
         .arg(&v1)
         .args([&remote, "--plain-http"]));
-    let (_cluster, kubeconfig) = sandbox(h);
+    let cluster = sandbox_process(h, false);
+    let kubeconfig = &cluster.kubeconfig;
 
     // install from the registry.
-    let out = ok(charthouse(h).env("KUBECONFIG", &kubeconfig).args([
+    let out = ok(charthouse(h).env("KUBECONFIG", kubeconfig).args([
         "install",
         "web",
         &format!("{remote}/web"),
@@ -1205,7 +1163,7 @@ fn install_and_upgrade_from_oci_and_repository_references() {
         .arg(&served)
         .args(["--url", &server.url]));
     ok(charthouse(h).args(["repo", "add", "local", &server.url]));
-    let out = ok(charthouse(h).env("KUBECONFIG", &kubeconfig).args([
+    let out = ok(charthouse(h).env("KUBECONFIG", kubeconfig).args([
         "upgrade",
         "web",
         "local/web",
@@ -1217,7 +1175,7 @@ fn install_and_upgrade_from_oci_and_repository_references() {
         "{out}"
     );
     let history = ok(charthouse(h)
-        .env("KUBECONFIG", &kubeconfig)
+        .env("KUBECONFIG", kubeconfig)
         .args(["history", "web", "-o", "json"]));
     let history: Vec<serde_json::Value> = serde_json::from_str(&history).unwrap();
     let charts: Vec<&str> = history

@@ -4,22 +4,7 @@ use std::io::{BufRead as _, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::macros::charthouse;
-
-/// The oracle kubectl (v1.37), installed by `scripts/helm-oracle` on first use.
-fn kubectl() -> String {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/helm-oracle");
-    let out = Command::new("bash")
-        .args([script, "--kubectl"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
+use crate::macros::{charthouse, oracle};
 
 #[test]
 fn serves_kubectl_and_stops_on_sigterm() {
@@ -43,7 +28,7 @@ fn serves_kubectl_and_stops_on_sigterm() {
     // The kubeconfig is written before the banner is printed.
     assert!(kubeconfig.exists());
 
-    let out = Command::new(kubectl())
+    let out = Command::new(oracle(true))
         .env("KUBECONFIG", &kubeconfig)
         .args(["get", "namespaces", "-o", "name"])
         .output()

@@ -1,50 +1,13 @@
 //! `charthouse stack sync|diff|apply|delete|get|status` against a sandbox process.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::macros::{charthouse, run};
-
-/// A sandbox process, killed on drop.
-struct Cluster {
-    child: Child,
-    kubeconfig: PathBuf,
-}
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn cluster(home: &Path) -> Cluster {
-    let kubeconfig = home.join("kubeconfig");
-    let child = charthouse(home)
-        .args([
-            "sandbox",
-            "--listen",
-            "127.0.0.1:0",
-            "--simulate-workloads",
-            "--kubeconfig-out",
-        ])
-        .arg(&kubeconfig)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !kubeconfig.exists() {
-        assert!(Instant::now() < deadline, "sandbox did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    std::thread::sleep(Duration::from_millis(100));
-    Cluster { child, kubeconfig }
-}
+use crate::macros::{SandboxProcess, charthouse, oracle, run, sandbox_process};
 
 /// `charthouse` against the cluster, in `dir`.
-fn ch(home: &Path, c: &Cluster, dir: &Path) -> Command {
+fn ch(home: &Path, c: &SandboxProcess, dir: &Path) -> Command {
     let mut cmd = charthouse(home);
     cmd.env("KUBECONFIG", &c.kubeconfig).current_dir(dir);
     cmd
@@ -80,7 +43,7 @@ fn stack(dir: &Path) {
     );
 }
 
-fn revisions(home: &Path, c: &Cluster, dir: &Path, name: &str) -> usize {
+fn revisions(home: &Path, c: &SandboxProcess, dir: &Path, name: &str) -> usize {
     let (out, stdout, stderr) =
         run(ch(home, c, dir).args(["history", name, "-n", "shop", "-o", "json"]));
     assert!(out.status.success(), "{stderr}");
@@ -92,7 +55,7 @@ fn revisions(home: &Path, c: &Cluster, dir: &Path, name: &str) -> usize {
 #[test]
 fn sync_is_idempotent_and_only_touches_what_changed() {
     let home = tempfile::tempdir().unwrap();
-    let c = cluster(home.path());
+    let c = sandbox_process(home.path(), true);
     let dir = home.path().join("stack");
     stack(&dir);
 
@@ -146,7 +109,7 @@ fn sync_is_idempotent_and_only_touches_what_changed() {
 #[test]
 fn diff_masks_secrets_and_reports_changes_in_the_exit_code() {
     let home = tempfile::tempdir().unwrap();
-    let c = cluster(home.path());
+    let c = sandbox_process(home.path(), true);
     let dir = home.path().join("stack");
     stack(&dir);
     let (out, _, stderr) = run(ch(home.path(), &c, &dir).args(["stack", "sync"]));
@@ -200,7 +163,7 @@ fn diff_masks_secrets_and_reports_changes_in_the_exit_code() {
 #[test]
 fn get_status_and_delete() {
     let home = tempfile::tempdir().unwrap();
-    let c = cluster(home.path());
+    let c = sandbox_process(home.path(), true);
     let dir = home.path().join("stack");
     stack(&dir);
     let (out, _, stderr) = run(ch(home.path(), &c, &dir).args(["stack", "sync", "db", "web"]));
@@ -260,7 +223,7 @@ fn get_status_and_delete() {
 #[test]
 fn a_failing_release_names_itself_and_the_others_go_on() {
     let home = tempfile::tempdir().unwrap();
-    let c = cluster(home.path());
+    let c = sandbox_process(home.path(), true);
     let dir = home.path().join("stack");
     stack(&dir);
     write(
@@ -300,7 +263,7 @@ fn a_failing_release_names_itself_and_the_others_go_on() {
 #[test]
 fn a_no_change_sync_of_a_hundred_releases_writes_no_revision() {
     let home = tempfile::tempdir().unwrap();
-    let c = cluster(home.path());
+    let c = sandbox_process(home.path(), true);
     let dir = home.path().join("stack");
     stack(&dir);
     let mut file = String::from("helmDefaults:\n  createNamespace: true\nreleases:\n");
@@ -327,18 +290,6 @@ fn a_no_change_sync_of_a_hundred_releases_writes_no_revision() {
     assert!(out.status.success(), "{stderr}");
     assert_eq!(stdout.matches("unchanged").count(), 100, "{stdout}");
     assert_eq!(total(home.path()), 100, "no revision written");
-}
-
-/// The oracle helm (v4.3.1), installed by `scripts/helm-oracle` on first use.
-fn helm() -> String {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/helm-oracle");
-    let out = Command::new("bash").arg(script).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
 /// A chart repository served over HTTP on loopback (Python's http.server), killed on drop.
@@ -372,7 +323,7 @@ fn chart_repository(home: &Path, charts: &[(&str, &str)]) -> Repo {
             "templates/cm.yaml",
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  some: {{ .Values.some | quote }}\n  chart: {{ .Chart.Version | quote }}\n",
         );
-        let out = Command::new(helm())
+        let out = Command::new(oracle(false))
             .env("HELM_CONFIG_HOME", home.join("helm-config"))
             .env("HELM_CACHE_HOME", home.join("helm-cache"))
             .arg("package")
@@ -391,7 +342,7 @@ fn chart_repository(home: &Path, charts: &[(&str, &str)]) -> Repo {
     let port = listener.local_addr().unwrap().port();
     drop(listener);
     let url = format!("http://127.0.0.1:{port}");
-    let out = Command::new(helm())
+    let out = Command::new(oracle(false))
         .arg("repo")
         .arg("index")
         .arg(&served)
@@ -429,7 +380,7 @@ fn chart_repository(home: &Path, charts: &[(&str, &str)]) -> Repo {
 #[test]
 fn the_seed_example_syncs_from_a_chart_repository() {
     let home = tempfile::tempdir().unwrap();
-    let c = cluster(home.path());
+    let c = sandbox_process(home.path(), true);
     let repo = chart_repository(
         home.path(),
         &[
@@ -469,16 +420,8 @@ fn the_seed_example_syncs_from_a_chart_repository() {
         "ns.yaml",
         "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: web\n",
     );
-    let kubectl = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/helm-oracle");
-    let kubectl = String::from_utf8(
-        Command::new("bash")
-            .args([kubectl, "--kubectl"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
-    let applied = Command::new(kubectl.trim())
+    let kubectl = oracle(true);
+    let applied = Command::new(&kubectl)
         .env("KUBECONFIG", &c.kubeconfig)
         .args(["apply", "-f"])
         .arg(&ns)
@@ -538,7 +481,7 @@ fn the_seed_example_syncs_from_a_chart_repository() {
 #[test]
 fn recreate_pods_rolls_the_workloads_of_an_upgraded_release() {
     let home = tempfile::tempdir().unwrap();
-    let c = cluster(home.path());
+    let c = sandbox_process(home.path(), true);
     let dir = home.path().join("stack");
     write(&dir, "charts/web/Chart.yaml", CHART_YAML);
     write(&dir, "charts/web/values.yaml", "tag: \"1\"\n");
@@ -558,16 +501,8 @@ fn recreate_pods_rolls_the_workloads_of_an_upgraded_release() {
         "releases:\n  web:\n    set: {tag: \"2\"}\n",
     );
     let annotation = || {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/helm-oracle");
-        let kubectl = String::from_utf8(
-            Command::new("bash")
-                .args([script, "--kubectl"])
-                .output()
-                .unwrap()
-                .stdout,
-        )
-        .unwrap();
-        let out = Command::new(kubectl.trim())
+        let kubectl = oracle(true);
+        let out = Command::new(&kubectl)
             .env("KUBECONFIG", &c.kubeconfig)
             .args([
                 "get",
