@@ -73,6 +73,7 @@ mod loader;
 mod metadata;
 mod prepare;
 mod schema;
+mod schema_pattern;
 pub mod semver;
 mod shared;
 mod slog;

@@ -13,11 +13,11 @@
 //! (several failing properties) it is random in helm; we use key order.
 
 use charthouse_goyaml::{Map, Value};
-use regex::Regex;
 
 use crate::chart::Chart;
 use crate::error::{Error, Result};
 use crate::gofmt::format_float_g;
+use crate::schema_pattern::Patterns;
 
 /// One failure in tekuri's error tree.
 #[derive(Debug, Clone)]
@@ -44,6 +44,7 @@ struct Validator<'a> {
     root: &'a Value,
     draft: Draft,
     depth: usize,
+    patterns: Patterns,
 }
 
 const MAX_DEPTH: usize = 256;
@@ -179,8 +180,8 @@ fn usize_kw(s: &Map, key: &str) -> Option<usize> {
         .map(|f| f as usize)
 }
 
-impl Validator<'_> {
-    fn resolve(&self, reference: &str) -> Option<&Value> {
+impl<'a> Validator<'a> {
+    fn resolve(&self, reference: &str) -> Option<&'a Value> {
         let pointer = reference.strip_prefix('#')?;
         let mut cur = self.root;
         for raw in pointer.split('/').skip(1) {
@@ -318,8 +319,9 @@ impl Validator<'_> {
     }
 
     fn validate_ref(&mut self, r: &str, v: &Value, loc: &mut Vec<String>) -> Option<VError> {
-        let target = self.resolve(r)?.clone();
-        let e = self.validate(&target, v, loc)?;
+        // The target borrows from the schema document, not from `self`: no copy per `$ref`.
+        let target = self.resolve(r)?;
+        let e = self.validate(target, v, loc)?;
         let causes = if e.group { e.causes } else { vec![e] };
         Some(VError {
             location: loc.clone(),
@@ -416,11 +418,8 @@ impl Validator<'_> {
             }
         }
         let props = s.get("properties").and_then(Value::as_map);
-        let patterns: Vec<(Regex, &Value)> = match s.get("patternProperties") {
-            Some(Value::Map(pp)) => pp
-                .iter()
-                .filter_map(|(k, sch)| Regex::new(k).ok().map(|r| (r, sch)))
-                .collect(),
+        let patterns: Vec<(&String, &Value)> = match s.get("patternProperties") {
+            Some(Value::Map(pp)) => pp.iter().collect(),
             _ => Vec::new(),
         };
         let mut additional = Vec::new();
@@ -432,8 +431,8 @@ impl Validator<'_> {
                     errors.push(e);
                 }
             }
-            for (re, sch) in &patterns {
-                if re.is_match(pname) {
+            for (pattern, sch) in &patterns {
+                if self.patterns.is_match(pattern, pname) == Some(true) {
                     evaluated = true;
                     if let Some(e) = self.child(sch, pvalue, loc, pname.clone()) {
                         errors.push(e);
@@ -671,8 +670,7 @@ impl Validator<'_> {
             ));
         }
         if let Some(Value::String(p)) = s.get("pattern")
-            && let Ok(re) = Regex::new(p)
-            && !re.is_match(text)
+            && self.patterns.is_match(p, text) == Some(false)
         {
             errors.push(self.err(
                 loc,
@@ -905,6 +903,7 @@ pub fn validate_against_single_schema(
         root: &schema,
         draft: draft_of(&schema),
         depth: 0,
+        patterns: Patterns::default(),
     };
     let instance = Value::Map(values.clone());
     let Some(top) = v.validate(&schema, &instance, &mut Vec::new()) else {
