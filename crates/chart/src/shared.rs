@@ -24,8 +24,10 @@ pub(crate) type Cell = Rc<RefCell<BTreeMap<String, Shared>>>;
 /// A value whose maps may be shared, as Go's are.
 #[derive(Clone, Debug)]
 pub(crate) enum Shared {
-    /// Anything but a map (lists are replaced whole, never merged).
-    Leaf(Value),
+    /// Anything but a map (lists are replaced whole, never merged). Leaves are never
+    /// changed in place, so holders share them: the coalescing steps copy entry lists
+    /// often, and a deep copy of every list and string each time was most of their cost.
+    Leaf(Rc<Value>),
     /// A map, possibly held in several places.
     Map(Cell),
 }
@@ -81,7 +83,7 @@ impl Shared {
     fn from_value(v: &Value) -> Shared {
         match v {
             Value::Map(m) => Shared::Map(Shared::from_map(m)),
-            other => Shared::Leaf(other.clone()),
+            other => Shared::Leaf(Rc::new(other.clone())),
         }
     }
 
@@ -92,13 +94,13 @@ impl Shared {
 
     fn to_value_depth(&self, depth: usize) -> Value {
         match self {
-            Shared::Leaf(v) => v.clone(),
+            Shared::Leaf(v) => Value::clone(v),
             Shared::Map(cell) => Value::Map(cell_to_map_depth(cell, depth)),
         }
     }
 
     pub(crate) fn is_null(&self) -> bool {
-        matches!(self, Shared::Leaf(Value::Null))
+        matches!(self, Shared::Leaf(v) if matches!(**v, Value::Null))
     }
 }
 
@@ -111,10 +113,13 @@ fn cell_to_map_depth(cell: &Cell, depth: usize) -> Map {
     if depth > MAX_DEPTH {
         return Map::new();
     }
-    entries(cell)
-        .into_iter()
-        .map(|(k, v)| (k, v.to_value_depth(depth + 1)))
-        .collect()
+    match cell.try_borrow() {
+        Ok(m) => m
+            .iter()
+            .map(|(k, v)| (k.clone(), v.to_value_depth(depth + 1)))
+            .collect(),
+        Err(_) => Map::new(),
+    }
 }
 
 /// `Values.Table`: the (shared) map at a dotted path, or the key that is not a table.
@@ -176,7 +181,7 @@ pub(crate) fn coalesce_tables(
         .collect();
     for (k, v) in entries(dst) {
         if v.is_null() {
-            put(src, &k, Shared::Leaf(Value::Null));
+            put(src, &k, Shared::Leaf(Rc::new(Value::Null)));
         }
     }
     for (key, val) in entries(src) {
