@@ -268,7 +268,14 @@ impl IncludeDepth {
             .0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let n = map.entry(name.to_string()).or_insert(0);
+        // Look up before inserting: `entry` would allocate the name on every call, and
+        // bitnami charts include thousands of times per render.
+        if !map.contains_key(name) {
+            map.insert(name.to_owned(), 0);
+        }
+        let Some(n) = map.get_mut(name) else {
+            return Ok(());
+        };
         if *n > RECURSION_MAX {
             return Err(FuncError::new(format!(
                 "rendering template has a nested reference name: {name}: unable to execute template"
