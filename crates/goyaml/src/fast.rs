@@ -44,6 +44,8 @@ pub(crate) fn decode(input: &[u8]) -> Option<Value> {
         pos: 0,
         line_start: 0,
         depth: 0,
+        anchors: Vec::new(),
+        aliased: 0,
     };
     r.document()
 }
@@ -75,6 +77,21 @@ struct Reader<'a> {
     pos: usize,
     line_start: usize,
     depth: usize,
+    /// Complete anchored values by name, latest last (yaml.v2 decodes an alias
+    /// as its anchor's node again, which gives an equal value).
+    anchors: Vec<(&'a str, Value)>,
+    /// Nodes copied through aliases so far; kept far below the 100 that can
+    /// start yaml.v2's excessive-aliasing check.
+    aliased: usize,
+}
+
+/// How many nodes yaml.v2 decodes for a value.
+fn node_count(v: &Value) -> usize {
+    match v {
+        Value::Seq(items) => 1 + items.iter().map(node_count).sum::<usize>(),
+        Value::Map(m) => 1 + m.values().map(|v| 2 + node_count(v) - 1).sum::<usize>(),
+        _ => 1,
+    }
 }
 
 /// Space, tab, line break or end of input (libyaml `IS_BLANKZ`).
@@ -220,6 +237,68 @@ impl<'a> Reader<'a> {
     }
 
     fn node_inner(&mut self, parent: i64, key_ok: bool, line_first: bool) -> Option<Value> {
+        match self.cur()? {
+            b'&' => self.anchored(parent),
+            b'*' => {
+                let name = self.anchor_name()?;
+                let v = self
+                    .anchors
+                    .iter()
+                    .rev()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v.clone())?;
+                self.aliased += node_count(&v);
+                if self.aliased > 50 {
+                    return None;
+                }
+                self.end_line()?;
+                Some(v)
+            }
+            _ => self.unanchored(parent, key_ok, line_first),
+        }
+    }
+
+    /// `&name` or `*name` (position at the indicator), followed by a space or
+    /// line break.
+    fn anchor_name(&mut self) -> Option<&'a str> {
+        self.pos += 1;
+        let start = self.pos;
+        while self
+            .cur()
+            .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            self.pos += 1;
+        }
+        if self.pos == start || !matches!(self.cur(), None | Some(b' ' | b'\n')) {
+            return None;
+        }
+        self.slice(start, self.pos)
+    }
+
+    /// A node with an anchor, as a value (not a key).
+    fn anchored(&mut self, parent: i64) -> Option<Value> {
+        let name = self.anchor_name()?;
+        // yaml.v2 registers the anchor when its node starts: an alias inside
+        // it would refer to the node itself, an error left to libyaml.
+        self.anchors.retain(|(n, _)| *n != name);
+        self.spaces()?;
+        let v = match self.cur() {
+            None | Some(b'\n' | b'#') => {
+                self.skip_to_content()?;
+                if self.eof() || (self.col() as i64) <= parent {
+                    // Also `a: &x` then an indentless sequence: left to libyaml.
+                    return None;
+                }
+                self.node(parent, true, true)?
+            }
+            Some(b'&' | b'*') => return None,
+            Some(_) => self.unanchored(parent, false, false)?,
+        };
+        self.anchors.push((name, v.clone()));
+        Some(v)
+    }
+
+    fn unanchored(&mut self, parent: i64, key_ok: bool, line_first: bool) -> Option<Value> {
         let c = self.col();
         let b = self.cur()?;
         let next_blank = self.blankz_at(self.pos + 1);
@@ -328,8 +407,7 @@ impl<'a> Reader<'a> {
                 (s, true)
             }
         };
-        if self.cur() != Some(b':') || !self.blankz_at(self.pos + 1) || self.pos - start > MAX_KEY
-        {
+        if self.cur() != Some(b':') || !self.blankz_at(self.pos + 1) || self.pos - start > MAX_KEY {
             return None;
         }
         key_string(s, plain)
@@ -459,8 +537,7 @@ impl<'a> Reader<'a> {
                 {
                     break;
                 }
-                let out =
-                    built.get_or_insert_with(|| self.text[start..last_end].to_owned());
+                let out = built.get_or_insert_with(|| self.text[start..last_end].to_owned());
                 if breaks == 1 {
                     out.push(' ');
                 } else {
@@ -850,7 +927,9 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         let first = self.cur()?;
         let ok_first = match first {
-            b'-' => self.at(self.pos + 1).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.'),
+            b'-' => self
+                .at(self.pos + 1)
+                .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.'),
             _ => !is_indicator(first) && first != b' ' && first != b'\t' && first != b'\n',
         };
         if !ok_first {

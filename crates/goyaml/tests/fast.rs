@@ -85,7 +85,10 @@ fn checked_in_inputs() {
     }
     // Most of these are in the subset; a drop means the fast reader stopped
     // handling what it should.
-    assert!(fast * 10 > seen * 8, "fast reader took only {fast} of {seen}");
+    assert!(
+        fast * 10 > seen * 8,
+        "fast reader took only {fast} of {seen}"
+    );
 }
 
 /// Every file under `$GOYAML_DIFF_DIR` (a chart corpus), when set.
@@ -102,7 +105,10 @@ fn directory_from_env() {
         seen += s;
         fast += h;
     }
-    eprintln!("{} files, {seen} inputs, fast reader took {fast}", files.len());
+    eprintln!(
+        "{} files, {seen} inputs, fast reader took {fast}",
+        files.len()
+    );
 }
 
 /// Hand-picked corners of the subset and just outside it.
@@ -153,6 +159,17 @@ fn corners() {
         "18446744073709551615: a\n",
         "<<: {a: 1}\n",
         "a: &x 1\nb: *x\n",
+        "a: &x {b: 1}\nc: *x\n",
+        "a: &x\n  b: 1\nc: *x\n",
+        "a: &x # c\n  - 1\nc: *x\n",
+        "a: &x [*x]\n",
+        "a: &x 1\nb: &x [*x]\n",
+        "- &a x\n- *a\n- *b\n",
+        "a: &x\nb: 1\n",
+        "a: &x\n- 1\n",
+        "a: *x\n",
+        "&a a: 1\n",
+        "- &a b: 1\n",
         "a: !!str 1\n",
         "a: b: c\n",
         "a: 1\n- b\n",
@@ -208,6 +225,8 @@ fn yamlish() -> impl Strategy<Value = String> {
         Just("é".to_owned()),
         "[a-z0-9.~]{1,4}",
         Just("key: ".to_owned()),
+        Just("&a ".to_owned()),
+        Just("*a".to_owned()),
         Just("\n  ".to_owned()),
         Just("\n    ".to_owned()),
     ];
@@ -231,7 +250,13 @@ fn structured() -> impl Strategy<Value = String> {
     ];
     let line = (
         0usize..4,
-        prop_oneof![Just("- "), Just("k: "), Just("k2:"), Just("- k: "), Just("")],
+        prop_oneof![
+            Just("- "),
+            Just("k: "),
+            Just("k2:"),
+            Just("- k: "),
+            Just("")
+        ],
         scalar,
         prop_oneof![Just(""), Just(" # c"), Just("  ")],
     )
