@@ -89,7 +89,7 @@ struct Reader<'a> {
 fn node_count(v: &Value) -> usize {
     match v {
         Value::Seq(items) => 1 + items.iter().map(node_count).sum::<usize>(),
-        Value::Map(m) => 1 + m.values().map(|v| 2 + node_count(v) - 1).sum::<usize>(),
+        Value::Map(m) => 1 + m.values().map(|v| 1 + node_count(v)).sum::<usize>(),
         _ => 1,
     }
 }
