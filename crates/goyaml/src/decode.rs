@@ -320,7 +320,7 @@ pub(crate) fn go_string_from_bytes(bytes: &[u8]) -> String {
 
 /// sigs.k8s.io/yaml's key conversion: strings as they are, ints in
 /// decimal, floats as float32 `%g`, bools as words; others are errors.
-fn json_key(key: &Value, value: &Value) -> Result<String, DecodeError> {
+pub(crate) fn json_key(key: &Value, value: &Value) -> Result<String, DecodeError> {
     Ok(match key {
         Value::String(s) => s.clone(),
         Value::Int(i) => i.to_string(),

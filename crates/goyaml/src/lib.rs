@@ -44,6 +44,7 @@ mod compose;
 mod decode;
 mod emit;
 mod error;
+mod fast;
 mod gofmt;
 pub mod helm;
 mod json;
@@ -72,3 +73,27 @@ pub use sigs::{
 pub use toml::{toml_decode, toml_encode};
 pub use value::{Map, Value};
 pub use values::{load_values, merge_maps};
+
+/// The two YAML readers behind [`unmarshal`], one at a time, for differential
+/// tests and fuzzing.
+///
+/// Reading goes through a fast reader for the common subset of YAML first and
+/// falls back to libyaml for everything else; both must agree wherever the
+/// fast one answers. These give yaml.v2's value before sigs.k8s.io/yaml's JSON
+/// step (see [`unmarshal_keep_numbers`]).
+pub mod testing {
+    use crate::{Result, Value};
+
+    /// The fast reader: `None` when the input is outside its subset.
+    pub fn fast_decode(yaml: &[u8]) -> Option<Value> {
+        crate::fast::decode(yaml)
+    }
+
+    /// The libyaml reader, with yaml.v2's exact errors.
+    ///
+    /// # Errors
+    /// As [`crate::unmarshal_keep_numbers`].
+    pub fn libyaml_decode(yaml: &[u8]) -> Result<Value> {
+        crate::sigs::libyaml_decode(yaml).map_err(crate::sigs::yaml_to_json_error)
+    }
+}

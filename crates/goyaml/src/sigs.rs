@@ -11,7 +11,7 @@ use crate::gofmt::{Fmt, format_float};
 use crate::value::{Map, Value};
 use crate::yaml_out::to_node;
 
-fn yaml_to_json_error(e: YamlError) -> Error {
+pub(crate) fn yaml_to_json_error(e: YamlError) -> Error {
     Error::YamlToJson {
         message: e.message,
         line: e.line,
@@ -23,6 +23,17 @@ fn yaml_to_json_error(e: YamlError) -> Error {
 /// conversion, before the JSON step: numbers keep their yaml.v2 kind.
 /// Only the first document of a stream is read, as yaml.v2 does.
 pub(crate) fn yaml_v2_decode(input: &[u8]) -> Result<Value, YamlError> {
+    // Most inputs are in the subset the fast reader knows; it gives the same
+    // value as libyaml there and declines everything else.
+    if let Some(v) = crate::fast::decode(input) {
+        return Ok(v);
+    }
+    libyaml_decode(input)
+}
+
+/// [`yaml_v2_decode`] through libyaml only: the reference the fast reader is
+/// checked against.
+pub(crate) fn libyaml_decode(input: &[u8]) -> Result<Value, YamlError> {
     let mut composer = Composer::new(input);
     match composer.next_doc() {
         Ok(Some(doc)) => decode(&doc),
@@ -43,12 +54,14 @@ pub(crate) fn yaml_v2_decode(input: &[u8]) -> Result<Value, YamlError> {
 /// The JSON round trip of sigs.k8s.io/yaml's `yamlToJSONTarget` followed by
 /// encoding/json's decode: ints become float64, NaN and ±Inf are refused
 /// by `json.Marshal` (reported in its sorted-key traversal order).
-fn through_json(v: Value) -> Result<Value, YamlError> {
-    check_finite(&v)?;
-    Ok(floats(v))
+fn through_json(mut v: Value) -> Result<Value, YamlError> {
+    json_numbers(&mut v)?;
+    Ok(v)
 }
 
-fn check_finite(v: &Value) -> Result<(), YamlError> {
+/// In place, in sorted-key order: ints become floats, the first NaN or ±Inf
+/// is the error.
+fn json_numbers(v: &mut Value) -> Result<(), YamlError> {
     match v {
         Value::Float(f) if !f.is_finite() => Err(YamlError {
             message: format!(
@@ -58,19 +71,17 @@ fn check_finite(v: &Value) -> Result<(), YamlError> {
             line: None,
             column: None,
         }),
-        Value::Seq(items) => items.iter().try_for_each(check_finite),
-        Value::Map(m) => m.values().try_for_each(check_finite),
+        Value::Int(i) => {
+            *v = Value::Float(*i as f64);
+            Ok(())
+        }
+        Value::Uint(u) => {
+            *v = Value::Float(*u as f64);
+            Ok(())
+        }
+        Value::Seq(items) => items.iter_mut().try_for_each(json_numbers),
+        Value::Map(m) => m.values_mut().try_for_each(json_numbers),
         _ => Ok(()),
-    }
-}
-
-fn floats(v: Value) -> Value {
-    match v {
-        Value::Int(i) => Value::Float(i as f64),
-        Value::Uint(u) => Value::Float(u as f64),
-        Value::Seq(items) => Value::Seq(items.into_iter().map(floats).collect()),
-        Value::Map(m) => Value::Map(m.into_iter().map(|(k, v)| (k, floats(v))).collect()),
-        other => other,
     }
 }
 

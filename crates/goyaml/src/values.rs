@@ -55,6 +55,9 @@ fn split(input: &[u8]) -> Result<Vec<Chunk<'_>>> {
 
 /// Helm's `MergeMaps`: values from `b` win, nested maps merge.
 pub fn merge_maps(mut a: Map, b: Map) -> Map {
+    if a.is_empty() {
+        return b;
+    }
     for (k, v) in b {
         match (a.remove(&k), v) {
             (Some(Value::Map(av)), Value::Map(bv)) => {

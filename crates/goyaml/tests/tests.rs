@@ -1,5 +1,6 @@
 //! Integration tests: helm-made goldens and properties.
 
+mod fast;
 mod golden;
 mod regression;
 mod roundtrip;
