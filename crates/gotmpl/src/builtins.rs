@@ -45,9 +45,12 @@ fn rv() -> GoType {
 /// The builtin `name`: its signature and implementation (`None` for `and`/`or`/`call`,
 /// which the executor handles itself).
 pub(crate) fn lookup(name: &str) -> Option<&'static (Signature, Option<Builtin>)> {
-    static TABLE: std::sync::LazyLock<
-        std::collections::HashMap<&'static str, (Signature, Option<Builtin>)>,
-    > = std::sync::LazyLock::new(|| {
+    type Table = std::collections::HashMap<
+        &'static str,
+        (Signature, Option<Builtin>),
+        foldhash::fast::FixedState,
+    >;
+    static TABLE: std::sync::LazyLock<Table> = std::sync::LazyLock::new(|| {
         NAMES
             .iter()
             .filter_map(|n| make(n).map(|e| (*n, e)))

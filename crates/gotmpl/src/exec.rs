@@ -11,7 +11,7 @@ use crate::gofmt;
 use crate::node::{Arg, Branch, BranchKind, Command, ListNode, Node, NodeRef, Number, Pipe};
 use crate::parse::Tree;
 use crate::template::Templates;
-use crate::value::{GoType, IntType, Map, Object, Value};
+use crate::value::{GoType, IntType, Map, Object, Str, Value};
 
 /// Go's `maxExecDepth`: nested `{{template}}` calls in one execution.
 pub const MAX_EXEC_DEPTH: usize = 100_000;
@@ -109,7 +109,7 @@ type BuiltinFn = fn(&[Rv]) -> Result<Value, String>;
 
 enum Callee<'c> {
     Builtin(&'c str, Option<BuiltinFn>),
-    Func(crate::func::Func),
+    Func(&'c crate::func::Func),
     Method(Arc<dyn Object>),
 }
 
@@ -481,7 +481,7 @@ impl<'t> State<'t> {
             if pipe.is_assign {
                 self.set_var(&d.name, rv)?;
             } else {
-                self.vars.push((d.name.as_str(), rv));
+                self.vars.push((&d.name, rv));
             }
         }
         Ok(value)
@@ -574,7 +574,7 @@ impl<'t> State<'t> {
         dot: &Rv,
         node: &'t Arg,
         receiver: Rv,
-        idents: &'t [String],
+        idents: &'t [Str],
         args: Option<&'t [Arg]>,
         final_: Option<Rv>,
     ) -> R<Rv> {
@@ -587,7 +587,7 @@ impl<'t> State<'t> {
         dot: &Rv,
         chain: &'t Arg,
         inner: &'t Arg,
-        fields: &'t [String],
+        fields: &'t [Str],
         args: Option<&'t [Arg]>,
         final_: Option<Rv>,
     ) -> R<Rv> {
@@ -609,7 +609,7 @@ impl<'t> State<'t> {
         &mut self,
         dot: &Rv,
         var: &'t Arg,
-        idents: &'t [String],
+        idents: &'t [Str],
         args: Option<&'t [Arg]>,
         final_: Option<Rv>,
     ) -> R<Rv> {
@@ -634,7 +634,7 @@ impl<'t> State<'t> {
         dot: &Rv,
         mut receiver: Rv,
         node: &'t Arg,
-        idents: &'t [String],
+        idents: &'t [Str],
         args: Option<&'t [Arg]>,
         final_: Option<Rv>,
     ) -> R<Rv> {
@@ -655,17 +655,9 @@ impl<'t> State<'t> {
         final_: Option<Rv>,
     ) -> R<Rv> {
         self.at(NodeRef::Arg(ident));
-        if let Some(f) = self.set.func(name) {
-            let f = f.clone();
-            return self.eval_call(
-                dot,
-                Callee::Func(f.clone()),
-                f.signature(),
-                cmd,
-                name,
-                args,
-                final_,
-            );
+        let set: &'t Templates = self.set;
+        if let Some(f) = set.func(name) {
+            return self.eval_call(dot, Callee::Func(f), f.signature(), cmd, name, args, final_);
         }
         match builtins::lookup(name) {
             Some((sig, b)) => {
@@ -808,8 +800,7 @@ impl<'t> State<'t> {
         let mut argv: Vec<Rv> = Vec::with_capacity(num_in);
         let mut i = 0;
         while i < num_fixed && i < args.len() {
-            let t = sig.param(i).clone();
-            argv.push(self.eval_arg_rv(dot, Some(&t), &args[i])?);
+            argv.push(self.eval_arg_rv(dot, Some(sig.param(i)), &args[i])?);
             i += 1;
         }
         if let Some(vt) = &sig.variadic {

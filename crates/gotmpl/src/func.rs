@@ -165,7 +165,7 @@ impl Func {
 }
 
 /// The functions of a template set, by name (Go's `FuncMap`).
-pub type FuncMap = HashMap<String, Func>;
+pub type FuncMap = HashMap<String, Func, foldhash::fast::RandomState>;
 
 /// What a function sees of the execution that calls it.
 ///

@@ -152,7 +152,9 @@ fn is_space(r: Option<char>) -> bool {
 
 fn is_alnum(r: Option<char>) -> bool {
     match r {
-        Some(c) => c == '_' || c.is_alphabetic() || c.is_numeric() && is_go_digit(c),
+        // The common case first; for ASCII this is the same test as below.
+        Some(c) if c.is_ascii() => c == '_' || c.is_ascii_alphanumeric(),
+        Some(c) => c.is_alphabetic() || c.is_numeric() && is_go_digit(c),
         None => false,
     }
 }
@@ -212,6 +214,18 @@ impl<'a> Lexer<'a> {
     }
 
     fn next(&mut self) -> Option<char> {
+        // ASCII fast path: no UTF-8 decoding.
+        if let Some(&b) = self.input.as_bytes().get(self.pos)
+            && b.is_ascii()
+        {
+            self.at_eof = false;
+            self.width = 1;
+            self.pos += 1;
+            if b == b'\n' {
+                self.line += 1;
+            }
+            return Some(char::from(b));
+        }
         match self.rest().chars().next() {
             None => {
                 self.at_eof = true;
@@ -231,7 +245,10 @@ impl<'a> Lexer<'a> {
     }
 
     fn peek(&mut self) -> Option<char> {
-        self.rest().chars().next()
+        match self.input.as_bytes().get(self.pos) {
+            Some(&b) if b.is_ascii() => Some(char::from(b)),
+            _ => self.rest().chars().next(),
+        }
     }
 
     fn backup(&mut self) {
@@ -262,12 +279,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn ignore(&mut self) {
-        self.line += self
-            .input
-            .get(self.start..self.pos)
-            .unwrap_or("")
-            .matches('\n')
-            .count();
+        self.line += count_newlines(self.input.get(self.start..self.pos).unwrap_or(""));
         self.start = self.pos;
         self.start_line = self.line;
     }
@@ -361,7 +373,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_text(&mut self) -> Option<State> {
-        if let Some(x) = self.rest().find(self.left_delim) {
+        if let Some(x) = find_delim(self.rest(), self.left_delim) {
             if x > 0 {
                 self.pos += x;
                 let mut trim = 0;
@@ -370,7 +382,7 @@ impl<'a> Lexer<'a> {
                     trim = trim_right_len(&self.input[self.start..self.pos]);
                 }
                 self.pos -= trim;
-                self.line += self.input[self.start..self.pos].matches('\n').count();
+                self.line += count_newlines(&self.input[self.start..self.pos]);
                 let i = self.this_item(ItemType::Text);
                 self.pos += trim;
                 self.ignore();
@@ -383,7 +395,7 @@ impl<'a> Lexer<'a> {
         }
         self.pos = self.input.len();
         if self.pos > self.start {
-            self.line += self.input[self.start..self.pos].matches('\n').count();
+            self.line += count_newlines(&self.input[self.start..self.pos]);
             return self.emit(ItemType::Text);
         }
         self.emit(ItemType::Eof)
@@ -422,7 +434,7 @@ impl<'a> Lexer<'a> {
         if !delim {
             return self.errorf("comment ends before closing delimiter".into());
         }
-        self.line += self.input[self.start..self.pos].matches('\n').count();
+        self.line += count_newlines(&self.input[self.start..self.pos]);
         let _ = self.this_item(ItemType::Comment);
         if trim {
             self.pos += 2;
@@ -552,14 +564,14 @@ impl<'a> Lexer<'a> {
                 continue;
             }
             self.backup();
-            let word = self.input[self.start..self.pos].to_string();
+            let word = &self.input[self.start..self.pos];
             if !self.at_terminator() {
                 return self.errorf(format!(
                     "bad character {}",
                     r.map_or("U+FFFFFFFF".to_string(), sharp_u)
                 ));
             }
-            if let Some(k) = keyword(&word) {
+            if let Some(k) = keyword(word) {
                 if (k == ItemType::Break && !self.break_ok)
                     || (k == ItemType::Continue && !self.continue_ok)
                 {
@@ -713,6 +725,27 @@ impl<'a> Lexer<'a> {
         }
         self.emit(ItemType::RawString)
     }
+}
+
+/// The number of `\n` bytes in `s`.
+fn count_newlines(s: &str) -> usize {
+    s.bytes().filter(|&b| b == b'\n').count()
+}
+
+/// `s.find(delim)`, looking for the delimiter's first character with the fast
+/// single-character search first (a `&str` pattern sets up a substring searcher on
+/// every call, and text between actions is searched once per action).
+fn find_delim(s: &str, delim: &str) -> Option<usize> {
+    let first = delim.chars().next()?;
+    let mut from = 0;
+    while let Some(i) = s.get(from..)?.find(first) {
+        let at = from + i;
+        if s.get(at..)?.starts_with(delim) {
+            return Some(at);
+        }
+        from = at + first.len_utf8();
+    }
+    None
 }
 
 /// Go's `%#U`: `U+0041 'A'`.

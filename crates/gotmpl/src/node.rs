@@ -4,7 +4,7 @@
 use std::fmt::{self, Write as _};
 use std::sync::Arc;
 
-use crate::value::Value;
+use crate::value::{Str, Value};
 
 /// A parsed number literal with every interpretation Go's `NumberNode` records.
 #[derive(Debug, Clone)]
@@ -24,7 +24,7 @@ pub(crate) struct Number {
 pub(crate) enum Arg {
     Identifier {
         pos: usize,
-        name: String,
+        name: Str,
     },
     Dot {
         pos: usize,
@@ -42,21 +42,21 @@ pub(crate) enum Arg {
     },
     String {
         pos: usize,
-        quoted: String,
+        quoted: Str,
         value: Value,
     },
     Field {
         pos: usize,
-        idents: Vec<String>,
+        idents: Vec<Str>,
     },
     Variable {
         pos: usize,
-        idents: Vec<String>,
+        idents: Vec<Str>,
     },
     Chain {
         pos: usize,
         node: Box<Arg>,
-        fields: Vec<String>,
+        fields: Vec<Str>,
     },
     Pipe(Box<Pipe>),
 }
@@ -86,7 +86,7 @@ pub(crate) struct Command {
 
 #[derive(Debug)]
 pub(crate) struct VarDecl {
-    pub name: String,
+    pub name: Str,
 }
 
 #[derive(Debug)]

@@ -1,12 +1,13 @@
 //! The parser: a transcription of Go's `text/template/parse/parse.go` with its
 //! three-token look-ahead, so that error messages and their line numbers match Go's.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::error::ParseError;
 use crate::lex::{Item, ItemType, Lexer};
 use crate::node::{Arg, Branch, BranchKind, Command, ListNode, Node, Number, Pipe, VarDecl};
-use crate::value::Value;
+use crate::value::{Str, Value};
 
 /// Go's `maxStackDepth` for nested parenthesized pipelines.
 const MAX_STACK_DEPTH: usize = 10000;
@@ -28,6 +29,36 @@ pub(crate) struct Tree {
 }
 
 type PResult<T> = Result<T, ParseError>;
+
+/// Texts longer than this are not looked up in the [`Interner`]: long text between
+/// actions rarely repeats, and hashing it would cost more than it saves.
+const MAX_INTERNED_TEXT: usize = 64;
+
+/// The names, literals and short texts already allocated by the parses of a set, so
+/// that nodes repeating them (`.Values`, `include`, `"common.names.fullname"`, a newline
+/// and indentation) share one allocation instead of making (and later freeing) their own.
+///
+/// Cloning gives an empty interner: a clone of a set only needs the strings of what is
+/// parsed into it afterwards.
+#[derive(Default)]
+pub(crate) struct Interner(HashSet<Str, foldhash::fast::RandomState>);
+
+impl Clone for Interner {
+    fn clone(&self) -> Interner {
+        Interner::default()
+    }
+}
+
+impl Interner {
+    fn get(&mut self, s: &str) -> Str {
+        if let Some(x) = self.0.get(s) {
+            return x.clone();
+        }
+        let x: Str = Arc::from(s);
+        self.0.insert(x.clone());
+        x
+    }
+}
 
 /// What `action()` returns: a node, or the `{{end}}`/`{{else}}` that ends a list.
 enum Parsed {
@@ -81,6 +112,7 @@ impl TreeState<'_> {
 
 pub(crate) struct Parser<'a, 'f> {
     lex: Lexer<'a>,
+    strings: &'f mut Interner,
     st: TreeState<'a>,
     parse_name: Arc<str>,
     text: Arc<str>,
@@ -98,6 +130,7 @@ pub(crate) fn parse(
     left: &str,
     right: &str,
     has_func: &dyn Fn(&str) -> bool,
+    strings: &mut Interner,
 ) -> PResult<Vec<Tree>> {
     let shared: Arc<str> = Arc::from(text);
     let parse_name: Arc<str> = Arc::from(name);
@@ -106,6 +139,7 @@ pub(crate) fn parse(
     lex.continue_ok = !has_func("continue");
     let mut p = Parser {
         lex,
+        strings,
         st: TreeState::new(),
         parse_name,
         text: shared,
@@ -297,7 +331,11 @@ impl<'a, 'f> Parser<'a, 'f> {
         match token.typ {
             ItemType::Text => Ok(Parsed::Node(Node::Text {
                 pos: token.pos,
-                text: Arc::from(&*token.val),
+                text: if token.val.len() <= MAX_INTERNED_TEXT {
+                    self.strings.get(&token.val)
+                } else {
+                    Arc::from(&*token.val)
+                },
             })),
             ItemType::LeftDelim => {
                 self.st.action_line = token.line;
@@ -380,14 +418,14 @@ impl<'a, 'f> Parser<'a, 'f> {
                 pipe.is_assign = next.typ == ItemType::Assign;
                 self.next_non_space();
                 pipe.decl.push(VarDecl {
-                    name: v.val.to_string(),
+                    name: self.strings.get(&v.val),
                 });
                 self.st.vars.push(v.val.to_string());
                 break;
             } else if next.typ == ItemType::Char && next.val == "," {
                 self.next_non_space();
                 pipe.decl.push(VarDecl {
-                    name: v.val.to_string(),
+                    name: self.strings.get(&v.val),
                 });
                 self.st.vars.push(v.val.to_string());
                 if context == "range" && pipe.decl.len() < 2 {
@@ -625,7 +663,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             while self.peek().typ == ItemType::Field {
                 let f = self.next().val;
                 let f: &str = &f;
-                fields.push(f[1..].to_string());
+                fields.push(self.strings.get(&f[1..]));
             }
             return Ok(Some(match node {
                 Arg::Field { mut idents, .. } => {
@@ -676,14 +714,14 @@ impl<'a, 'f> Parser<'a, 'f> {
                 }
                 Arg::Identifier {
                     pos: token.pos,
-                    name: token.val.into_owned(),
+                    name: self.strings.get(&token.val),
                 }
             }
             ItemType::Dot => Arg::Dot { pos: token.pos },
             ItemType::Nil => Arg::Nil { pos: token.pos },
             ItemType::Variable => {
-                let idents: Vec<String> = token.val.split('.').map(str::to_string).collect();
-                if !self.st.vars.iter().any(|v| *v == idents[0]) {
+                let idents: Vec<Str> = token.val.split('.').map(|x| self.strings.get(x)).collect();
+                if !self.st.vars.iter().any(|v| v.as_str() == &*idents[0]) {
                     return Err(self.errorf(format!(
                         "undefined variable {}",
                         crate::gofmt::quote(&idents[0])
@@ -696,7 +734,10 @@ impl<'a, 'f> Parser<'a, 'f> {
             }
             ItemType::Field => Arg::Field {
                 pos: token.pos,
-                idents: token.val[1..].split('.').map(str::to_string).collect(),
+                idents: token.val[1..]
+                    .split('.')
+                    .map(|x| self.strings.get(x))
+                    .collect(),
             },
             ItemType::Bool => Arg::Bool {
                 pos: token.pos,
@@ -721,11 +762,14 @@ impl<'a, 'f> Parser<'a, 'f> {
                 Arg::Pipe(Box::new(r?))
             }
             ItemType::String | ItemType::RawString => {
-                let s = unquote(&token.val).map_err(|e| self.errorf(e))?;
+                let value = match unquote_cow(&token.val) {
+                    Ok(s) => Value::String(self.strings.get(&s)),
+                    Err(e) => return Err(self.errorf(e)),
+                };
                 Arg::String {
                     pos: token.pos,
-                    quoted: token.val.into_owned(),
-                    value: Value::String(Arc::from(s.as_str())),
+                    quoted: self.strings.get(&token.val),
+                    value,
                 }
             }
             _ => {
@@ -829,6 +873,12 @@ fn unquote_char(s: &str, quote: u8) -> Result<(u32, bool, &str), ()> {
 /// Go's `strconv.Unquote` for `"..."` and `` `...` `` strings. Bytes that are not valid
 /// UTF-8 (from `\x` or octal escapes) become U+FFFD.
 pub(crate) fn unquote(s: &str) -> Result<String, String> {
+    unquote_cow(s).map(std::borrow::Cow::into_owned)
+}
+
+/// [`unquote`], borrowing from `s` when the string has no escapes to decode.
+fn unquote_cow(s: &str) -> Result<std::borrow::Cow<'_, str>, String> {
+    use std::borrow::Cow;
     const SYNTAX: &str = "invalid syntax";
     let b = s.as_bytes();
     if b.len() < 2 {
@@ -843,13 +893,16 @@ pub(crate) fn unquote(s: &str) -> Result<String, String> {
         if inner.contains('`') {
             return Err(SYNTAX.into());
         }
-        return Ok(inner.replace('\r', ""));
+        if !inner.contains('\r') {
+            return Ok(Cow::Borrowed(inner));
+        }
+        return Ok(Cow::Owned(inner.replace('\r', "")));
     }
     if q != b'"' {
         return Err(SYNTAX.into());
     }
-    if !inner.contains('\\') && !inner.contains('"') && !inner.contains('\n') {
-        return Ok(inner.to_string());
+    if !inner.contains(['\\', '"', '\n']) {
+        return Ok(Cow::Borrowed(inner));
     }
     let mut out: Vec<u8> = Vec::with_capacity(inner.len());
     let mut rest = &s[1..];
@@ -869,7 +922,7 @@ pub(crate) fn unquote(s: &str) -> Result<String, String> {
     if rest != "\"" {
         return Err(SYNTAX.into());
     }
-    Ok(String::from_utf8_lossy(&out).into_owned())
+    Ok(Cow::Owned(String::from_utf8_lossy(&out).into_owned()))
 }
 
 fn underscore_ok(s: &str) -> bool {

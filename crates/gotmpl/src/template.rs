@@ -4,6 +4,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// Templates by name. Iteration order never shows (names are sorted where listed).
+type TreeMap = HashMap<String, Arc<Tree>, foldhash::fast::RandomState>;
+
 use crate::error::Error;
 use crate::exec::{self, ExecOptions, MissingKey};
 use crate::func::{Func, FuncMap};
@@ -40,8 +43,16 @@ pub enum BodyKind {
 #[derive(Clone)]
 pub struct Templates {
     name: Arc<str>,
-    trees: Arc<HashMap<String, Arc<Tree>>>,
+    /// The templates parsed into this set since it was split from `base` (or all of
+    /// them when there is no base); they take precedence over `base`.
+    trees: Arc<TreeMap>,
+    /// The templates of the set this one was cloned from, shared and never changed:
+    /// helm's `tpl` clones the whole set for every call and parses a few templates into
+    /// the clone, which then costs a small map instead of a copy of every name.
+    base: Option<Arc<TreeMap>>,
     funcs: Arc<FuncMap>,
+    /// Strings shared by the nodes of the templates parsed into this set.
+    strings: parse::Interner,
     left: Arc<str>,
     right: Arc<str>,
     options: ExecOptions,
@@ -55,8 +66,7 @@ impl Default for Templates {
 
 impl std::fmt::Debug for Templates {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut names: Vec<&String> = self.trees.keys().collect();
-        names.sort();
+        let names = self.names();
         f.debug_struct("Templates")
             .field("name", &self.name)
             .field("templates", &names)
@@ -76,8 +86,10 @@ impl Templates {
     pub fn named(name: &str) -> Templates {
         Templates {
             name: Arc::from(name),
-            trees: Arc::new(HashMap::new()),
-            funcs: Arc::new(HashMap::new()),
+            trees: Arc::new(TreeMap::default()),
+            base: None,
+            funcs: Arc::new(FuncMap::default()),
+            strings: parse::Interner::default(),
             left: Arc::from("{{"),
             right: Arc::from("}}"),
             options: ExecOptions::default(),
@@ -187,37 +199,51 @@ impl Templates {
     pub fn parse_body(&mut self, name: &str, text: &str) -> Result<BodyKind, Error> {
         let funcs = self.funcs.clone();
         let has = move |n: &str| funcs.contains_key(n);
-        let trees =
-            parse::parse(name, text, &self.left, &self.right, &has).map_err(Error::Parse)?;
-        let map = Arc::make_mut(&mut self.trees);
+        let trees = parse::parse(name, text, &self.left, &self.right, &has, &mut self.strings)
+            .map_err(Error::Parse)?;
+        if self.base.is_none() && Arc::strong_count(&self.trees) > 1 {
+            // A clone of a shared set (helm's `tpl`): keep the shared templates as the
+            // base and parse into a new, small layer above them.
+            self.base = Some(std::mem::take(&mut self.trees));
+        }
         let mut body = BodyKind::Empty;
         for tree in trees {
             let empty = crate::node::is_empty_tree(&tree.root);
             if tree.name == name && !empty {
                 body = BodyKind::NonEmpty;
             }
-            if empty && map.contains_key(&tree.name) {
+            if empty && self.has(&tree.name) {
                 continue;
             }
-            map.insert(tree.name.clone(), Arc::new(tree));
+            Arc::make_mut(&mut self.trees).insert(tree.name.clone(), Arc::new(tree));
         }
         Ok(body)
     }
 
     /// Whether the set holds template `name`.
     pub fn has(&self, name: &str) -> bool {
-        self.trees.contains_key(name)
+        self.tree(name).is_some()
     }
 
     /// The names of the templates in the set, sorted.
     pub fn names(&self) -> Vec<&str> {
         let mut v: Vec<&str> = self.trees.keys().map(String::as_str).collect();
+        if let Some(base) = &self.base {
+            v.extend(
+                base.keys()
+                    .filter(|k| !self.trees.contains_key(k.as_str()))
+                    .map(String::as_str),
+            );
+        }
         v.sort_unstable();
         v
     }
 
     pub(crate) fn tree(&self, name: &str) -> Option<&Tree> {
-        self.trees.get(name).map(|t| &**t)
+        match self.trees.get(name) {
+            Some(t) => Some(t),
+            None => self.base.as_ref()?.get(name).map(|t| &**t),
+        }
     }
 
     /// Executes template `name` with `data` (Go's `ExecuteTemplate`).
