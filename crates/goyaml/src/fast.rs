@@ -289,6 +289,11 @@ impl<'a> Reader<'a> {
                     // Also `a: &x` then an indentless sequence: left to libyaml.
                     return None;
                 }
+                if matches!(self.cur(), Some(b'&' | b'*')) {
+                    // A second anchor (or an alias) for the same node on the next line:
+                    // libyaml's answer differs from a plain reading; left to it.
+                    return None;
+                }
                 self.node(parent, true, true)?
             }
             Some(b'&' | b'*') => return None,
