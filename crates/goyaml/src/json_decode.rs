@@ -395,6 +395,19 @@ impl Parser<'_> {
     /// A string starting at the opening quote; returns its unquoted text.
     fn string(&mut self) -> Result<String, Error> {
         self.pos += 1;
+        // Most strings have no escapes and are valid UTF-8: one scan to the closing
+        // quote and one copy. Anything else (escapes, control bytes, invalid UTF-8, no
+        // closing quote) takes the byte-by-byte path below, which owns the errors.
+        let rest = self.b.get(self.pos..).unwrap_or_default();
+        if let Some(end) = rest
+            .iter()
+            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+            && rest[end] == b'"'
+            && let Ok(text) = std::str::from_utf8(&rest[..end])
+        {
+            self.pos += end + 1;
+            return Ok(text.to_owned());
+        }
         let mut out = String::new();
         let mut raw_start = self.pos;
         loop {
