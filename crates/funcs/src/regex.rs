@@ -8,7 +8,7 @@
 //! ones return Go's `error parsing regexp: …`.
 
 use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use charthouse_gotmpl::{Func, FuncError, GoType, Value};
 use regex::Regex;
@@ -324,19 +324,20 @@ const CACHE_LIMIT: usize = 256;
 /// Compiled patterns (or their compile errors) by source text. Go compiles on every
 /// call, which its lazy NFA makes cheap; the `regex` crate does more work up front
 /// (a full DFA for small patterns), so a chart that checks every image tag against
-/// Masterminds' semver pattern would spend most of its render compiling. `Regex`
-/// clones share the compiled program.
-static CACHE: LazyLock<Mutex<HashMap<String, Result<Regex, String>>>> =
+/// Masterminds' semver pattern would spend most of its render compiling. Entries are
+/// shared through `Arc`: a `Regex` clone shares the program but starts an empty pool of
+/// match caches, which the next match would build again.
+static CACHE: LazyLock<Mutex<HashMap<String, Result<Arc<Regex>, String>>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
 /// `regexp.Compile`, with Go's error text, through the process-wide [`CACHE`].
-fn compile(p: &str) -> Result<Regex, String> {
+fn compile(p: &str) -> Result<Arc<Regex>, String> {
     if let Ok(cache) = CACHE.lock()
         && let Some(hit) = cache.get(p)
     {
         return hit.clone();
     }
-    let compiled = compile_uncached(p);
+    let compiled = compile_uncached(p).map(Arc::new);
     if let Ok(mut cache) = CACHE.lock() {
         if cache.len() >= CACHE_LIMIT {
             cache.clear();
@@ -364,7 +365,7 @@ fn compile_uncached(p: &str) -> Result<Regex, String> {
 }
 
 /// `regexp.MustCompile`'s panic text.
-fn must_compile(p: &str) -> Result<Regex, FuncError> {
+fn must_compile(p: &str) -> Result<Arc<Regex>, FuncError> {
     compile(p).map_err(|e| {
         let q = if charthouse_gotmpl::gofmt::can_backquote(p.as_bytes()) {
             format!("`{p}`")
@@ -568,7 +569,7 @@ fn pair(
     body: fn(&Regex, &[Value]) -> Value,
 ) {
     out.push(func(name, params.clone(), result.clone(), move |a| {
-        Ok(body(&must_compile(arg_str(a, 0))?, a))
+        Ok(body(&*must_compile(arg_str(a, 0))?, a))
     }));
     let must = format!("must{}{}", name[..1].to_uppercase(), &name[1..]);
     out.push(func(&must, params, result, move |a| {
