@@ -553,6 +553,7 @@ fn template_rules(
         lint_mode: true,
         enable_dns: false,
         lookup: None,
+        skip_teardown: false,
     };
     let rendered = match crate::engine::render(&chart, &values, &release, &caps, &opts) {
         Ok(r) => r,

@@ -50,6 +50,9 @@ pub struct TemplateRequest {
     /// `--dependency-update`: helm builds missing dependencies first; charthouse reports
     /// them as [`Error::Unsupported`] instead (it does not write into charts yet).
     pub dependency_update: bool,
+    /// See [`EngineOptions::skip_teardown`]: for `charthouse template`, which exits after
+    /// printing. Never set it in a process that renders many times.
+    pub skip_teardown: bool,
 }
 
 /// What a render produced before printing: helm's release fields.
@@ -109,6 +112,7 @@ pub fn template(req: &TemplateRequest) -> Result<String, Error> {
         sub_notes: false,
         engine: EngineOptions {
             enable_dns: req.enable_dns,
+            skip_teardown: req.skip_teardown,
             ..EngineOptions::default()
         },
     };

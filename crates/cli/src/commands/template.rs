@@ -150,6 +150,8 @@ impl TemplateArgs {
             skip_schema_validation: self.skip_schema_validation,
             dependency_update: self.dependency_update,
             enable_dns: self.enable_dns,
+            // The process exits after printing: freeing the parsed templates is wasted work.
+            skip_teardown: true,
         })
     }
 }
