@@ -327,11 +327,14 @@ const CACHE_LIMIT: usize = 256;
 /// Masterminds' semver pattern would spend most of its render compiling. Entries are
 /// shared through `Arc`: a `Regex` clone shares the program but starts an empty pool of
 /// match caches, which the next match would build again.
-static CACHE: LazyLock<Mutex<HashMap<String, Result<Arc<Regex>, String>>>> =
+static CACHE: LazyLock<Mutex<HashMap<String, Compiled>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
+/// A compiled pattern, or Go's compile error text.
+type Compiled = Result<Arc<Regex>, String>;
+
 /// `regexp.Compile`, with Go's error text, through the process-wide [`CACHE`].
-fn compile(p: &str) -> Result<Arc<Regex>, String> {
+fn compile(p: &str) -> Compiled {
     if let Ok(cache) = CACHE.lock()
         && let Some(hit) = cache.get(p)
     {
