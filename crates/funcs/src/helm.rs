@@ -270,19 +270,19 @@ impl IncludeDepth {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         // Look up before inserting: `entry` would allocate the name on every call, and
         // bitnami charts include thousands of times per render.
-        if !map.contains_key(name) {
-            map.insert(name.to_owned(), 0);
-        }
-        let Some(n) = map.get_mut(name) else {
-            return Ok(());
-        };
-        if *n > RECURSION_MAX {
-            return Err(FuncError::new(format!(
+        match map.get_mut(name) {
+            Some(n) if *n > RECURSION_MAX => Err(FuncError::new(format!(
                 "rendering template has a nested reference name: {name}: unable to execute template"
-            )));
+            ))),
+            Some(n) => {
+                *n += 1;
+                Ok(())
+            }
+            None => {
+                map.insert(name.to_owned(), 1);
+                Ok(())
+            }
         }
-        *n += 1;
-        Ok(())
     }
 
     fn leave(&self, name: &str) {
