@@ -284,7 +284,8 @@ fn tagged(value: &str, tag: &str) -> Result<Value, DecodeError> {
     )))
 }
 
-fn from_resolved(r: Resolved, text: &str) -> Value {
+/// A resolved plain scalar as yaml.v2 decodes it into `interface{}`.
+pub(crate) fn from_resolved(r: Resolved, text: &str) -> Value {
     match r {
         Resolved::Null => Value::Null,
         Resolved::Bool(b) => Value::Bool(b),

@@ -4,18 +4,19 @@
 //! block mappings and sequences, plain, quoted and block scalars, comments and
 //! one-line flow collections. For those this reader gives exactly what the
 //! libyaml path ([`crate::compose`] then [`crate::decode`]) gives, without its
-//! char-by-char scanner, event stream and node tree. On anything else (anchors,
-//! aliases, tags, `?` keys, merge keys, tabs in structure, carriage returns,
-//! several documents, anything libyaml would reject...) it answers `None`, "not
-//! handled", and the caller runs the libyaml path, which produces the result or
-//! the exact error message. It never answers with an error of its own.
+//! char-by-char scanner, event stream and node tree; anchors on values and
+//! aliases to finished nodes are followed too. On anything else (tags, `?` keys,
+//! merge keys, tabs in structure, carriage returns, several documents, anything
+//! libyaml would reject...) it answers `None`, "not handled", and the caller runs
+//! the libyaml path, which produces the result or the exact error message. It
+//! never answers with an error of its own.
 //!
 //! Each rule below mirrors libyaml's scanner (`scanner.c`: `scan_plain_scalar`,
 //! `scan_flow_scalar`, `scan_block_scalar`, `scan_to_next_token`) for the inputs
 //! it accepts; the differential tests and the `differential` fuzz target check
 //! that both readers agree wherever this one answers.
 
-use crate::decode::json_key;
+use crate::decode::{from_resolved, json_key};
 use crate::resolve::{Resolved, resolve_plain};
 use crate::value::{Map, Value};
 
@@ -855,35 +856,55 @@ impl<'a> Reader<'a> {
         v
     }
 
-    fn flow_seq(&mut self) -> Option<Value> {
+    /// Steps over a flow collection's opening bracket; `Some(true)` when `close`
+    /// follows at once (an empty collection, closed).
+    fn flow_open(&mut self, close: u8) -> Option<bool> {
         self.pos += 1;
-        let mut items = Vec::new();
         self.spaces()?;
-        if self.cur() == Some(b']') {
+        Some(self.flow_at(close))
+    }
+
+    /// After a flow collection's entry: `,` goes on to the next entry
+    /// (`Some(false)`), `close` ends the collection (`Some(true)`); anything
+    /// else is outside the subset.
+    fn flow_entry_end(&mut self, close: u8) -> Option<bool> {
+        self.spaces()?;
+        if self.flow_at(close) {
+            return Some(true);
+        }
+        if self.cur() != Some(b',') {
+            return None;
+        }
+        self.pos += 1;
+        Some(false)
+    }
+
+    /// Steps over `close` when it is the current byte.
+    fn flow_at(&mut self, close: u8) -> bool {
+        let at = self.cur() == Some(close);
+        if at {
             self.pos += 1;
+        }
+        at
+    }
+
+    fn flow_seq(&mut self) -> Option<Value> {
+        let mut items = Vec::new();
+        if self.flow_open(b']')? {
             return Some(Value::Seq(items));
         }
         loop {
             self.spaces()?;
             items.push(self.flow_node()?);
-            self.spaces()?;
-            match self.cur() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    return Some(Value::Seq(items));
-                }
-                _ => return None,
+            if self.flow_entry_end(b']')? {
+                return Some(Value::Seq(items));
             }
         }
     }
 
     fn flow_map(&mut self) -> Option<Value> {
-        self.pos += 1;
         let mut map = Map::new();
-        self.spaces()?;
-        if self.cur() == Some(b'}') {
-            self.pos += 1;
+        if self.flow_open(b'}')? {
             return Some(Value::Map(map));
         }
         loop {
@@ -914,14 +935,8 @@ impl<'a> Reader<'a> {
             let key = key_string(k, plain)?;
             let value = self.flow_node()?;
             map.insert(key, value);
-            self.spaces()?;
-            match self.cur() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    return Some(Value::Map(map));
-                }
-                _ => return None,
+            if self.flow_entry_end(b'}')? {
+                return Some(Value::Map(map));
             }
         }
     }
@@ -1007,12 +1022,9 @@ fn plain_start(b: u8, next_blank: bool) -> bool {
 /// string.
 fn plain_value(s: String) -> Value {
     match resolve_plain(&s) {
-        Resolved::Null => Value::Null,
-        Resolved::Bool(b) => Value::Bool(b),
-        Resolved::Int(i) => Value::Int(i),
-        Resolved::Uint(u) => Value::Uint(u),
-        Resolved::Float(f) => Value::Float(f),
-        Resolved::Str | Resolved::Timestamp | Resolved::Merge => Value::String(s),
+        // The common case moves the text instead of copying it.
+        Resolved::Str => Value::String(s),
+        r => from_resolved(r, &s),
     }
 }
 
