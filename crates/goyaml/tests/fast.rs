@@ -70,19 +70,27 @@ fn walk(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
     }
 }
 
+/// [`agree_file`] over every file under `dir`: (files, inputs, inputs the fast
+/// reader handled).
+fn agree_dir(dir: &Path) -> (usize, usize, usize) {
+    let mut files = Vec::new();
+    walk(dir, &mut files);
+    let (mut seen, mut fast) = (0, 0);
+    for f in &files {
+        let text = std::fs::read(f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let (s, h) = agree_file(&text);
+        seen += s;
+        fast += h;
+    }
+    (files.len(), seen, fast)
+}
+
 /// Real charts' values files and rendered manifests, checked in.
 #[test]
 fn checked_in_inputs() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fast");
-    let mut files = Vec::new();
-    walk(&dir, &mut files);
-    assert!(files.len() > 10, "inputs missing in {}", dir.display());
-    let (mut seen, mut fast) = (0, 0);
-    for f in &files {
-        let (s, h) = agree_file(&std::fs::read(f).unwrap());
-        seen += s;
-        fast += h;
-    }
+    let (files, seen, fast) = agree_dir(&dir);
+    assert!(files > 10, "inputs missing in {}", dir.display());
     // Most of these are in the subset; a drop means the fast reader stopped
     // handling what it should.
     assert!(
@@ -97,18 +105,8 @@ fn directory_from_env() {
     let Some(dir) = std::env::var_os("GOYAML_DIFF_DIR") else {
         return;
     };
-    let mut files = Vec::new();
-    walk(Path::new(&dir), &mut files);
-    let (mut seen, mut fast) = (0, 0);
-    for f in &files {
-        let (s, h) = agree_file(&std::fs::read(f).unwrap());
-        seen += s;
-        fast += h;
-    }
-    eprintln!(
-        "{} files, {seen} inputs, fast reader took {fast}",
-        files.len()
-    );
+    let (files, seen, fast) = agree_dir(Path::new(&dir));
+    eprintln!("{files} files, {seen} inputs, fast reader took {fast}");
 }
 
 /// Hand-picked corners of the subset and just outside it.
