@@ -3,14 +3,8 @@
 #![no_main]
 
 use charthouse_goyaml::testing::{fast_decode, libyaml_decode};
+use charthouse_goyaml_fuzz::quiet_caught_panics;
 use libfuzzer_sys::fuzz_target;
-
-/// libfuzzer-sys's panic hook aborts even on panics our crate catches
-/// (libyaml-safer's, turned into errors).
-fn quiet_caught_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| std::panic::set_hook(Box::new(|info| eprintln!("{info}"))));
-}
 
 fuzz_target!(|data: &[u8]| {
     quiet_caught_panics();

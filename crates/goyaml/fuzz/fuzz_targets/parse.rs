@@ -3,15 +3,8 @@
 #![no_main]
 
 use charthouse_goyaml::{helm, json_unmarshal, load_values, toml_decode, unmarshal};
+use charthouse_goyaml_fuzz::quiet_caught_panics;
 use libfuzzer_sys::fuzz_target;
-
-/// libfuzzer-sys's panic hook aborts even on panics our crate catches
-/// (libyaml-safer's, turned into errors); panics that escape the target are
-/// still caught by the `fuzz_target!` wrapper and abort there.
-fn quiet_caught_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| std::panic::set_hook(Box::new(|info| eprintln!("{info}"))));
-}
 
 fuzz_target!(|data: &[u8]| {
     quiet_caught_panics();

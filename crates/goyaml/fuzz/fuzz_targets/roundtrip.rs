@@ -5,22 +5,17 @@
 #![no_main]
 
 use charthouse_goyaml::{Value, json_marshal, json_unmarshal, marshal, marshal_pretty, unmarshal};
+use charthouse_goyaml_fuzz::quiet_caught_panics;
 use libfuzzer_sys::fuzz_target;
-
-/// libfuzzer-sys's panic hook aborts even on panics our crate catches
-/// (libyaml-safer's, turned into errors); panics that escape the target are
-/// still caught by the `fuzz_target!` wrapper and abort there.
-fn quiet_caught_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| std::panic::set_hook(Box::new(|info| eprintln!("{info}"))));
-}
 
 /// Values whose text helm itself cannot carry through YAML unchanged.
 fn lossy(v: &Value) -> bool {
     match v {
         Value::String(s) => s.contains('\u{85}'),
         Value::Seq(items) => items.iter().any(lossy),
-        Value::Map(m) => m.iter().any(|(k, v)| k == "<<" || k.contains('\u{85}') || lossy(v)),
+        Value::Map(m) => m
+            .iter()
+            .any(|(k, v)| k == "<<" || k.contains('\u{85}') || lossy(v)),
         _ => false,
     }
 }
