@@ -4,14 +4,14 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Templates by name. Iteration order never shows (names are sorted where listed).
-type TreeMap = HashMap<String, Arc<Tree>, foldhash::fast::RandomState>;
-
 use crate::error::Error;
 use crate::exec::{self, ExecOptions, MissingKey};
 use crate::func::{Func, FuncMap};
 use crate::parse::{self, Tree};
 use crate::value::Value;
+
+/// Templates by name. Iteration order never shows (names are sorted where listed).
+type TreeMap = HashMap<String, Arc<Tree>, foldhash::fast::RandomState>;
 
 /// Whether a parsed text's own body (outside its `define`s) has anything to execute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
